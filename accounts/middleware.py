@@ -1,0 +1,9 @@
+"""Staff two-factor enforcement (filled by the accounts work)."""
+
+
+class RequireStaffTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
