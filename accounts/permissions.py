@@ -1,0 +1,66 @@
+"""Permission helpers every app uses to scope what a user may see and do.
+
+Roles are held per agency through StaffMembership. Home Affairs appraisers and administrators
+act province-wide; everyone else acts only in the agencies where they hold a role.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from agencies.models import Agency
+
+from .models import Role, StaffMembership
+
+PROVINCE_WIDE_ROLES = frozenset({Role.APPRAISER, Role.ADMINISTRATOR})
+
+
+def _active_memberships(user) -> QuerySet[StaffMembership]:
+    return StaffMembership.objects.filter(user=user, is_active=True, user__is_active=True)
+
+
+def roles_of(user, agency: Agency | None = None) -> set[str]:
+    """The roles a user holds (in one agency when given). Cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cache = user.__dict__.setdefault("_roles_cache", {})
+    key = agency.pk if agency else None
+    if key not in cache:
+        qs = _active_memberships(user)
+        if agency is not None:
+            qs = qs.filter(agency=agency)
+        cache[key] = set(qs.values_list("role", flat=True))
+    return cache[key]
+
+
+def has_role(user, *roles: str, agency: Agency | None = None) -> bool:
+    """True when the user holds any of `roles` (in `agency` when given).
+
+    A province-wide role (appraiser, administrator) counts in every agency.
+    """
+    held = roles_of(user, agency)
+    if held & set(roles):
+        return True
+    if agency is not None:
+        return bool(roles_of(user) & set(roles) & PROVINCE_WIDE_ROLES)
+    return False
+
+
+def is_staff_user(user) -> bool:
+    return bool(roles_of(user))
+
+
+def agencies_of(user, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
+    """Agencies in which the user holds one of `roles` (any role when None).
+
+    Appraisers and administrators see every agency.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Agency.objects.none()
+    wanted = set(roles) if roles is not None else None
+    if roles_of(user) & PROVINCE_WIDE_ROLES and (wanted is None or wanted & PROVINCE_WIDE_ROLES):
+        return Agency.objects.all()
+    qs = _active_memberships(user)
+    if wanted is not None:
+        qs = qs.filter(role__in=wanted)
+    return Agency.objects.filter(pk__in=qs.values("agency_id"))
