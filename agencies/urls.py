@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "agencies"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+]
