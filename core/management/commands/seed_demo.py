@@ -1,0 +1,40 @@
+"""Load the demo data of every app, idempotently, in dependency order; print the demo logins."""
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# DESIGN.md §3: agencies ← accounts ← procedures ← dossiers ← surveys ← scoring; news last.
+SEED_ORDER = ["agencies", "accounts", "reports", "procedures", "dossiers", "surveys", "scoring", "news"]
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu (chạy lại nhiều lần không tạo trùng)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for app in SEED_ORDER:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                self.stdout.write(f"Dữ liệu mẫu: {app}…")
+                module.seed(stdout=self.stdout)
+        self._print_logins()
+
+    def _print_logins(self):
+        try:
+            from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET
+        except ImportError:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Tài khoản mẫu (mật khẩu chung: %s):" % DEMO_PASSWORD))
+        for login, role in DEMO_LOGINS:
+            self.stdout.write(f"  {login:<32} {role}")
+        self.stdout.write(
+            "  Mã TOTP cho quản trị viên và thẩm định viên: thêm khóa bí mật "
+            f"{DEMO_TOTP_SECRET} vào ứng dụng xác thực (Google Authenticator, …)."
+        )
