@@ -103,9 +103,14 @@ def _check_zip(file, kind: str) -> None:
             total = sum(m.file_size for m in members)
             packed = max(1, sum(m.compress_size for m in members))
             if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-                raise ValidationError(_("Tệp bị nén bất thường (nghi là tệp nén độc hại), không được chấp nhận."))
+                raise ValidationError(
+                    _("Tệp bị nén bất thường (nghi là tệp nén độc hại), không được chấp nhận.")
+                )
             if "[Content_Types].xml" not in names or OOXML_MAIN_PART[kind] not in names:
-                raise ValidationError(_("Nội dung tệp không phải là tệp %(kind)s hợp lệ.") % {"kind": KINDS[kind].label})
+                raise ValidationError(
+                    _("Nội dung tệp không phải là tệp %(kind)s hợp lệ.")
+                    % {"kind": KINDS[kind].label}
+                )
             if any(n.startswith("/") or ".." in n.split("/") for n in names):
                 raise ValidationError(_("Tệp chứa đường dẫn không hợp lệ."))
     except zipfile.BadZipFile as exc:
@@ -136,7 +141,9 @@ def _check_image(file) -> None:
         file.seek(0)
 
 
-def validate_upload(file, *, kinds=DOCUMENT_KINDS, max_bytes: int = 10 * 1024 * 1024) -> CheckedUpload:
+def validate_upload(
+    file, *, kinds=DOCUMENT_KINDS, max_bytes: int = 10 * 1024 * 1024
+) -> CheckedUpload:
     """Check an uploaded file; raise ValidationError (Vietnamese) or return what was found."""
     allowed = [KINDS[k] for k in kinds]
     allowed_labels = ", ".join(k.label for k in allowed)
@@ -158,7 +165,8 @@ def validate_upload(file, *, kinds=DOCUMENT_KINDS, max_bytes: int = 10 * 1024 * 
     by_ext = [k for k in allowed if ext in k.extensions]
     if not by_ext:
         raise ValidationError(
-            _("Định dạng tệp không được chấp nhận. Chỉ nhận: %(kinds)s.") % {"kinds": allowed_labels},
+            _("Định dạng tệp không được chấp nhận. Chỉ nhận: %(kinds)s.")
+            % {"kinds": allowed_labels},
             code="bad_extension",
         )
     kind = by_ext[0]

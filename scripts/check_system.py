@@ -23,7 +23,7 @@ LIBRARIES = [
 
 def main() -> int:
     problems: list[tuple[str, str]] = []
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 — runs on the system python, maybe older
         print(
             f"Cần Python >= 3.11 (đang có {sys.version.split()[0]}). / Python >= 3.11 is required.",
             file=sys.stderr,
@@ -41,7 +41,10 @@ def main() -> int:
     for package, why in problems:
         print(f"  - {package}: {why}", file=sys.stderr)
     packages = " ".join(dict.fromkeys(p for p, _ in problems))
-    print(f"\nCài đặt bằng lệnh / Install them with:\n  {APT} {packages} fonts-dejavu-core\n", file=sys.stderr)
+    print(
+        f"\nCài đặt bằng lệnh / Install them with:\n  {APT} {packages} fonts-dejavu-core\n",
+        file=sys.stderr,
+    )
     return 1
 
 

@@ -6,7 +6,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # DESIGN.md §3: agencies ← accounts ← procedures ← dossiers ← surveys ← scoring; news last.
-SEED_ORDER = ["agencies", "accounts", "reports", "procedures", "dossiers", "surveys", "scoring", "news"]
+SEED_ORDER = [
+    "agencies",
+    "accounts",
+    "reports",
+    "procedures",
+    "dossiers",
+    "surveys",
+    "scoring",
+    "news",
+]
 
 
 class Command(BaseCommand):
@@ -31,7 +40,7 @@ class Command(BaseCommand):
         except ImportError:
             return
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Tài khoản mẫu (mật khẩu chung: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):"))
         for login, role in DEMO_LOGINS:
             self.stdout.write(f"  {login:<32} {role}")
         self.stdout.write(
