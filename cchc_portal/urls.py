@@ -12,10 +12,10 @@ urlpatterns = [
     path("co-quan/", include("agencies.urls")),
     path("bao-cao/", include("reports.urls")),
     path("thu-tuc/", include("procedures.urls")),
-    path("ho-so/", include("dossiers.urls")),
     path("khao-sat/", include("surveys.urls")),
     path("cham-diem/", include("scoring.urls")),
     path("tin-tuc/", include("news.urls")),
+    path("", include("dossiers.urls")),
     path("", include("core.urls")),
 ]
 

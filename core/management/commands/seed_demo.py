@@ -9,7 +9,6 @@ from django.db import transaction
 SEED_ORDER = [
     "agencies",
     "accounts",
-    "reports",
     "procedures",
     "dossiers",
     "surveys",

@@ -1,0 +1,89 @@
+"""Catalogue reads. The catalogue is public: nothing here is scoped to a user."""
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from core.text import search_words
+
+from .models import ProcedureCase, ProcedureVersion
+
+
+def parse_day(value: str | None) -> tuple[datetime.date, bool]:
+    """`?ngay=YYYY-MM-DD` → (day, ok). Missing → today, ok; malformed → today, not ok."""
+    today = timezone.localdate()
+    if not value:
+        return today, True
+    try:
+        day = datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return today, False
+    if not datetime.date(1990, 1, 1) <= day <= datetime.date(2100, 12, 31):
+        return today, False
+    return day, True
+
+
+def search(qs: QuerySet[ProcedureVersion], query: str | None) -> QuerySet[ProcedureVersion]:
+    """Every folded word must occur in search_text, in any order (trigram index on PostgreSQL)."""
+    for word in search_words(query):
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def catalogue(*, day: datetime.date) -> QuerySet[ProcedureVersion]:
+    """Versions in force on `day`, shaped for the list page (constant query count)."""
+    return (
+        ProcedureVersion.objects.in_force_on(day)
+        .select_related("procedure", "field")
+        .order_by("field__name", "procedure__code")
+    )
+
+
+def detail_prefetch() -> list:
+    return [
+        Prefetch(
+            "cases",
+            queryset=ProcedureCase.objects.order_by("order").prefetch_related("documents"),
+        ),
+        "legal_bases",
+        "agency_links__agency",
+    ]
+
+
+def version_for(*, code: str, day: datetime.date) -> ProcedureVersion | None:
+    """The version of `code` in force on `day`, with every section prefetched."""
+    return (
+        ProcedureVersion.objects.in_force_on(day)
+        .filter(procedure__code=code)
+        .select_related("procedure", "field", "announcement", "replaced_by")
+        .prefetch_related(*detail_prefetch())
+        .first()
+    )
+
+
+def latest_version(*, code: str) -> ProcedureVersion | None:
+    """The newest version (used when the procedure is not in force on the asked day)."""
+    return (
+        ProcedureVersion.objects.filter(procedure__code=code)
+        .select_related("procedure", "field", "announcement", "replaced_by")
+        .prefetch_related(*detail_prefetch())
+        .order_by("-valid_from", "-number")
+        .first()
+    )
+
+
+def versions_of(*, code: str) -> list[ProcedureVersion]:
+    return list(
+        ProcedureVersion.objects.filter(procedure__code=code)
+        .select_related("announcement")
+        .order_by("-valid_from", "-number")
+    )
+
+
+def export_versions(*, day: datetime.date, params: dict) -> QuerySet[ProcedureVersion]:
+    """The filtered catalogue of `day` with everything the workbook needs."""
+    from .filters import ProcedureFilter
+
+    qs = catalogue(day=day).select_related("announcement").prefetch_related(*detail_prefetch())
+    return ProcedureFilter(params, queryset=qs).qs
