@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import has_role
@@ -101,8 +101,10 @@ def print_view(request, code: str):
 
 
 @login_required
-@require_GET
+@require_POST
 def export(request):
+    """Queue the catalogue export (POST with CSRF: it creates a job). The list's filters
+    travel in the query string."""
     from reports.services import request_export
 
     params = {k: v for k, v in request.GET.items() if k in EXPORT_PARAMS}

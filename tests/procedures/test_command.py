@@ -1,6 +1,4 @@
 import datetime
-import os
-import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,7 +6,7 @@ from django.core.management import CommandError, call_command
 from procedures.demo import national_rows
 from procedures.models import Procedure, ProcedureVersion
 
-from .helpers import generated_rows, make_xlsx, real_records, row
+from .helpers import make_xlsx, real_records, row
 
 pytestmark = pytest.mark.django_db
 
@@ -77,18 +75,3 @@ def test_real_national_records_as_messy_input(tmp_path):
         out2[-1]
         == f"new=0 amended=0 unchanged={counts['new']} abolished=0 invalid={counts['invalid']}"
     )
-
-
-@pytest.mark.skipif(not os.environ.get("PROCEDURES_SPEED"), reason="timing; run by hand")
-def test_speed_5000_rows(tmp_path):  # pragma: no cover - PROCEDURES_SPEED=1 pytest -s -k speed
-    path = tmp_path / "big.xlsx"
-    path.write_bytes(make_xlsx(generated_rows(5000)))
-    start = time.perf_counter()
-    code, out, _err = run(path, "--decision-date", "2026-01-01")
-    elapsed = time.perf_counter() - start
-    print(f"\n5000 rows: {elapsed:.2f}s = {5000 / elapsed:.0f} rows/s; {out[-1]}")
-    start = time.perf_counter()
-    code, out, _err = run(path, "--decision-date", "2026-02-01")
-    elapsed = time.perf_counter() - start
-    print(f"re-import (all unchanged): {elapsed:.2f}s = {5000 / elapsed:.0f} rows/s; {out[-1]}")
-    assert code == 0

@@ -86,7 +86,7 @@ def test_export_view_queues_a_report_job(client, run_import, django_capture_on_c
     user = UserFactory()
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("procedures:export"), {"q": "khai sinh"})
+        response = client.post(reverse("procedures:export") + "?q=khai+sinh")
     job = ExportJob.objects.get()
     assert response.status_code == 302 and str(job.public_id) in response.url
     job.refresh_from_db()
@@ -100,4 +100,4 @@ def test_export_view_queues_a_report_job(client, run_import, django_capture_on_c
 
 
 def test_export_needs_login(client):
-    assert client.get(reverse("procedures:export")).status_code == 302
+    assert client.post(reverse("procedures:export")).status_code == 302
