@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -79,13 +79,18 @@ def pdf_context(context: dict | None = None) -> dict:
 
 
 def render_pdf(template_name: str, context: dict | None, out: BinaryIO) -> None:
-    """Render a Django template (extending pdf/base.html) to PDF bytes written to `out`."""
+    """Render a Django template (extending pdf/base.html) to PDF bytes written to `out`.
+
+    Official documents are Vietnamese whatever language the requester browses in, so the
+    template renders with Vietnamese active (dates, labels, numbers).
+    """
     # WeasyPrint logs every rendering step at INFO; keep the worker log for what matters.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    html = render_to_string(template_name, pdf_context(context))
+    with translation.override("vi"):
+        html = render_to_string(template_name, pdf_context(context))
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_fetcher_class()())
     document.write_pdf(target=out, font_config=font_config)

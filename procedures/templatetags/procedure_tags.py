@@ -2,13 +2,14 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
 UNIT_WORDS = {
-    "working_day": "ngày làm việc",
-    "calendar_day": "ngày",
-    "working_hour": "giờ làm việc",
+    "working_day": pgettext_lazy("time limit unit", "ngày làm việc"),
+    "calendar_day": pgettext_lazy("time limit unit", "ngày"),
+    "working_hour": pgettext_lazy("time limit unit", "giờ làm việc"),
 }
 
 

@@ -1,0 +1,55 @@
+"""A small fixed-window rate limiter on the Django cache, shared by every app.
+
+    if not ratelimit.hit(f"tracking:{ip}", limit=10, window=15 * 60):
+        return too_many_requests()
+
+`hit` counts one event and says whether the caller is still within the limit. `exceeded` only
+looks (use it to refuse a request before doing the work when the window is already used up).
+Counting is atomic on Redis and locmem: `cache.add` creates the counter only when absent and
+`cache.incr` increments it in place, so two processes never both read 0.
+"""
+
+import time
+
+from django.core.cache import cache
+
+PREFIX = "ratelimit"
+
+
+def _key(key: str, window: int, now: float | None = None) -> str:
+    slot = int((time.time() if now is None else now) // window)
+    return f"{PREFIX}:{key}:{window}:{slot}"
+
+
+def hit(key: str, *, limit: int, window: int) -> bool:
+    """Count one event for `key` in the current window of `window` seconds.
+
+    Returns True while the count (this event included) is at most `limit`, False when over it.
+    """
+    cache_key = _key(key, window)
+    cache.add(cache_key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr: start the window again
+        cache.add(cache_key, 1, timeout=window + 1)
+        count = 1
+    return count <= limit
+
+
+def count(key: str, *, window: int) -> int:
+    """How many events `key` has in the current window."""
+    return int(cache.get(_key(key, window)) or 0)
+
+
+def exceeded(key: str, *, limit: int, window: int) -> bool:
+    """True when `key` has already used up its `limit` events in the current window."""
+    return count(key, window=window) >= limit
+
+
+def reset(key: str, *, window: int) -> None:
+    cache.delete(_key(key, window))
+
+
+def client_ip(request) -> str:
+    """The client address as the WSGI server saw it (the proxy must set REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR") or "unknown"

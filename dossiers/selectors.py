@@ -1,0 +1,202 @@
+"""Reads of dossiers, always scoped to the asking user; shaped for the pages, no N+1."""
+
+import datetime
+import hmac
+import uuid
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.permissions import agencies_of
+from agencies.models import Agency
+
+from .models import CLOSED_STATUSES, Dossier, DossierAttachment, DossierEvent, Status, Step
+
+# Roles whose scope reaches the agency's child units (a leader or officer of a department sees
+# its sub-units' dossiers); a desk officer sees only the dossiers of their own desk.
+TREE_ROLES = (Role.PROCESSING_OFFICER, Role.AGENCY_LEADER)
+QUEUE_ROLES = (Role.DESK_OFFICER, *TREE_ROLES)
+RUNNING_STATUSES = (Status.ACCEPTED, Status.PROCESSING)
+
+_RELATED = (
+    "procedure_version__procedure",
+    "case",
+    "competent_agency",
+    "receiving_unit",
+    "current_unit",
+    "assigned_officer",
+)
+
+
+def staff_agency_ids(user) -> set[int]:
+    """Agencies whose dossiers the user sees as staff (desk: own; officer / leader: + children)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    desk = set(agencies_of(user, roles=[Role.DESK_OFFICER]).values_list("pk", flat=True))
+    tree = set(agencies_of(user, roles=TREE_ROLES).values_list("pk", flat=True))
+    frontier = set(tree)
+    for _depth in range(10):
+        if not frontier:
+            break
+        children = (
+            set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - tree
+        )
+        tree |= children
+        frontier = children
+    return desk | tree
+
+
+def _with_overdue(qs: QuerySet, now: datetime.datetime) -> QuerySet:
+    return qs.annotate(
+        is_overdue=Case(
+            When(
+                Q(due_at__lt=now, status__in=RUNNING_STATUSES, finished_at__isnull=True),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+# --- citizens ---------------------------------------------------------------------------------
+def dossiers_for_citizen(*, user) -> QuerySet[Dossier]:
+    """The user's own dossiers (drafts included), newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    return (
+        _with_overdue(Dossier.objects.filter(applicant_user=user), timezone.now())
+        .select_related(*_RELATED)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def get_for_citizen(*, user, public_id) -> Dossier:
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    dossier = dossiers_for_citizen(user=user).filter(public_id=public_id).first()
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+# --- staff ------------------------------------------------------------------------------------
+def queue_for(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
+    """Dossiers of the user's agencies (competent, receiving or holding unit is one of them),
+    overdue first, then by due moment. Drafts never appear; closed ones only when asked.
+
+    filters (all optional): procedure (Procedure pk or code), status (int or list), channel,
+    received_from / received_to and submitted_from / submitted_to (dates, inclusive),
+    q (code or applicant name contains), agency (agency pk within the user's scope),
+    assigned_to_me (bool), overdue (bool), include_closed (bool).
+    """
+    filters = filters or {}
+    ids = staff_agency_ids(user)
+    if not ids:
+        return Dossier.objects.none()
+    now = timezone.now()
+    qs = Dossier.objects.exclude(step=Step.DRAFT).filter(
+        Q(competent_agency_id__in=ids) | Q(receiving_unit_id__in=ids) | Q(current_unit_id__in=ids)
+    )
+    status = filters.get("status")
+    if status not in (None, "", []):
+        statuses = status if isinstance(status, list | tuple | set) else [status]
+        qs = qs.filter(status__in=[int(s) for s in statuses])
+    elif not filters.get("include_closed"):
+        qs = qs.exclude(status__in=CLOSED_STATUSES)
+    procedure = filters.get("procedure")
+    if procedure not in (None, ""):
+        if isinstance(procedure, int) or str(procedure).isdigit():
+            qs = qs.filter(procedure_version__procedure_id=int(procedure))
+        else:
+            qs = qs.filter(procedure_version__procedure__code=str(procedure))
+    if filters.get("channel") not in (None, ""):
+        qs = qs.filter(channel=int(filters["channel"]))
+    if filters.get("agency") not in (None, ""):
+        agency_id = int(filters["agency"])
+        qs = qs.filter(
+            Q(competent_agency_id=agency_id)
+            | Q(receiving_unit_id=agency_id)
+            | Q(current_unit_id=agency_id)
+        )
+    for key, lookup in (
+        ("received_from", "received_at__date__gte"),
+        ("received_to", "received_at__date__lte"),
+        ("submitted_from", "submitted_at__date__gte"),
+        ("submitted_to", "submitted_at__date__lte"),
+    ):
+        if filters.get(key):
+            qs = qs.filter(**{lookup: filters[key]})
+    if filters.get("q"):
+        term = str(filters["q"]).strip()
+        qs = qs.filter(Q(code__icontains=term) | Q(applicant_name__icontains=term))
+    if filters.get("assigned_to_me"):
+        qs = qs.filter(assigned_officer=user)
+    qs = _with_overdue(qs, now)
+    if filters.get("overdue"):
+        qs = qs.filter(is_overdue=True)
+    return qs.select_related(*_RELATED).order_by("-is_overdue", "due_at", "submitted_at", "pk")
+
+
+def get_for_staff(*, user, code: str) -> Dossier:
+    dossier = queue_for(user=user, filters={"include_closed": True}).filter(code=code).first()
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def is_visible_to_staff(*, user, dossier: Dossier) -> bool:
+    ids = staff_agency_ids(user)
+    return (
+        bool(
+            ids & {dossier.competent_agency_id, dossier.receiving_unit_id, dossier.current_unit_id}
+        )
+        and not dossier.is_draft
+    )
+
+
+# --- timeline and tracking --------------------------------------------------------------------
+def timeline(*, dossier: Dossier, public: bool = False) -> QuerySet[DossierEvent]:
+    """The events of a dossier in order. public=True: only public events, without the actor."""
+    qs = DossierEvent.objects.filter(dossier=dossier).select_related("from_unit", "to_unit")
+    if public:
+        return qs.filter(public=True).defer("by", "data")
+    return qs.select_related("by")
+
+
+def find_for_tracking(*, code: str, secret: str) -> Dossier | None:
+    """The dossier for public tracking when the secret matches: its tracking secret (any case)
+    or the last 4 digits of the applicant's phone. None otherwise (a code alone reveals
+    nothing). The comparison takes constant time."""
+    code = (code or "").strip().upper()
+    secret = (secret or "").strip().upper()
+    dossier = None
+    if code and secret:
+        dossier = (
+            Dossier.objects.filter(code=code)
+            .exclude(step=Step.DRAFT)
+            .select_related("procedure_version", "competent_agency", "receiving_unit")
+            .first()
+        )
+    expected_secret = dossier.tracking_secret.upper() if dossier else "-" * 8
+    phone = "".join(c for c in (dossier.applicant_phone if dossier else "") if c.isdigit())
+    expected_phone = phone[-4:] if len(phone) >= 4 else "\x00" * 4
+    ok_secret = hmac.compare_digest(secret.encode(), expected_secret.encode())
+    ok_phone = hmac.compare_digest(secret.encode(), expected_phone.encode())
+    if dossier is not None and (ok_secret or ok_phone):
+        return dossier
+    return None
+
+
+def can_download(*, user, attachment: DossierAttachment) -> bool:
+    """The applicant downloads every file of their dossier; staff those of dossiers they see."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    dossier = attachment.dossier
+    if dossier.applicant_user_id is not None and dossier.applicant_user_id == user.pk:
+        return True
+    return is_visible_to_staff(user=user, dossier=dossier)

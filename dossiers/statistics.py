@@ -1,0 +1,615 @@
+"""Dossier statistics of an agency (and its children) over a period (domain.md §2.6, form 06a).
+
+Every figure is defined ONCE, as a `Q` filter on `Dossier` built by `figure_q()`. The same filter
+counts (conditional `Count(..., filter=...)` in one aggregate query) and lists (the drill-down
+page), so a number and the list behind it cannot disagree.
+
+Period and moments
+    A period is a range of local dates [date_from, date_to], both included. In moments it is the
+    half-open interval [start, end): start = 00:00 of date_from, end = 00:00 of the day after
+    date_to (Asia/Ho_Chi_Minh). "Open at moment T" means: accepted before T (received_at < T),
+    not finished before T (finished_at is null or ≥ T) and not closed before T (closed_at is null
+    or ≥ T; closed_at is set when a dossier is returned, withdrawn, stopped or refused).
+
+Scope
+    A dossier belongs to the agency that is competent to resolve it (`competent_agency`: form 06a
+    is kept by the unit that processes the dossier), not to the unit that took it in. With
+    include_children the agency's whole subtree (Agency.parent) is included.
+
+Figures (the date each one uses is in brackets)
+    received                  accepted in the period [received_at]; refused dossiers were never
+                              accepted and are not received. Includes those resolved on the spot.
+    received_in_person / received_online / received_post
+                              the same, split by intake channel 1 / 2 / 3.
+    carried_over              accepted before the period and still open at its start [received_at,
+                              finished_at, closed_at] ("tiếp nhận kỳ trước chuyển sang").
+    to_handle                 received + carried_over ("tổng số hồ sơ nhận giải quyết").
+    resolved                  finished in the period: status 9 or 10 with finished_at in the
+                              period [finished_at = NgayKetThucXuLy]. We count the finish, not the
+                              hand-back (returned_at), because the hand-back waits on the applicant;
+                              domain.md §2.6 notes that real systems differ here.
+    resolved_early / resolved_late
+                              resolved with `Dossier.outcome` early / late. The outcome is set once
+                              at finish by dossiers.deadlines.outcome_for: compared by local date
+                              when the limit is in days, by moment when it is in working hours.
+    resolved_on_time          every other resolved dossier: outcome on time, or no outcome recorded
+                              (a dossier with no due moment, e.g. resolved on the spot, counts as
+                              on time: domain.md §2.6 "count these as trước/đúng hạn").
+    in_progress               open at the period end [received_at, finished_at, closed_at]. It
+                              includes dossiers paused for a supplement or a payment, so that
+                              carried_over + received = resolved + in_progress + withdrawn +
+                              stopped (for dossiers withdrawn/stopped after acceptance).
+    in_progress_overdue       in progress whose due moment is before the reference moment and
+                              whose clock is not stopped at that moment — waiting for a
+                              supplement, or for a payment (the due moment is moved by the pause
+                              when it ends; services._resume_clock) [due_at]. The reference moment is the period
+                              end, or 00:00 today if the period ends later — so a dossier is
+                              overdue only once its whole due date has passed, matching the
+                              date-granular "late" rule. (Domain text: "NgayHenTra < DenNgay";
+                              whether DenNgay means the start or the end of the last day is not
+                              said: we take the end.)
+    in_progress_within        in progress and not overdue (including dossiers with no due moment).
+    waiting_supplement        a supplement request (Mẫu 02) open at the period end: requested
+                              before it, unanswered at it, the dossier not closed or finished by
+                              then [SupplementRequest.requested_at / answered_at]. Also counts a
+                              request made at intake (the dossier not yet accepted), so it is not
+                              a subset of in_progress.
+    stopped / withdrawn       status 8 / 7 with closed_at in the period (a withdrawal may come
+                              before acceptance; those are not in the balance above).
+    refused                   status 3 with refused_at in the period (Mẫu 03).
+    resolved_on_spot          accepted in the period with the "resolved on the spot" flag; they
+                              are also in received and resolved (received = resolved = returned).
+    returned                  result handed back in the period [returned_at].
+    on_time_rate              (resolved_early + resolved_on_time) / resolved (None when 0).
+    online_rate               received_online / received (None when 0).
+
+Uncertain in the domain text (domain.md §2.6): whether "resolved" is dated by finish or by
+hand-back (we use finish), the exact meaning of "≥ DenNgay" (see in_progress_overdue), and
+whether the monthly period also follows the 15th rule (NĐ 09/2019 Art. 12 says so from memory;
+use a date range for a calendar month).
+
+All counting runs in a fixed number of queries: one for the agency tree, one grouped aggregate
+(per competent agency, summed in Python per agency — never per dossier), and one each for the
+per-procedure table and the two monthly series.
+"""
+
+import calendar
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import PROVINCE_WIDE_ROLES, roles_of
+from agencies.models import Agency
+
+from .models import Channel, Dossier, Outcome, Status, Step, SupplementRequest
+
+# --------------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------------
+
+PERIOD_KINDS = {
+    "month": _("Tháng"),
+    "quarter": _("Quý"),
+    "half": _("6 tháng"),
+    "year": _("Năm"),
+    "range": _("Khoảng ngày tùy chọn"),
+}
+PERIOD_NUMBERS = {"month": 12, "quarter": 4, "half": 2, "year": 1}
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """Local dates [date_from, date_to], both included."""
+
+    date_from: datetime.date
+    date_to: datetime.date
+
+    def __post_init__(self):
+        if self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+
+    @property
+    def start(self) -> datetime.datetime:
+        return _midnight(self.date_from)
+
+    @property
+    def end(self) -> datetime.datetime:
+        return _midnight(self.date_to + datetime.timedelta(days=1))
+
+    @property
+    def overdue_reference(self) -> datetime.datetime:
+        """The moment against which open dossiers are judged overdue: the period end, or 00:00
+        today when the period is not over yet."""
+        return min(self.end, _midnight(timezone.localdate()))
+
+    def __str__(self) -> str:
+        return f"{self.date_from:%d/%m/%Y} – {self.date_to:%d/%m/%Y}"
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def period_bounds(kind: str, year: int, number: int = 1) -> Period:
+    """The official reporting period (Decree 09/2019/NĐ-CP data cut-off, domain.md §2.6).
+
+    - "quarter" n: from the 15th of the month before the quarter to the 14th of its last month
+      (Q1 = 15/12 of the previous year – 14/03; Q4 = 15/09 – 14/12);
+    - "half" n: H1 = 15/12 (previous year) – 14/06, H2 = 15/06 – 14/12;
+    - "year": 15/12 of the previous year – 14/12;
+    - "month" n: 15th of the month before – 14th of month n ([M] same Art. 12 rule; for a
+      calendar month use a date range).
+    Raises ValueError for an unknown kind or number.
+    """
+    if kind not in PERIOD_NUMBERS:
+        raise ValueError(f"unknown period kind {kind!r}")
+    if not 1 <= number <= PERIOD_NUMBERS[kind] or not 1900 <= year <= 9999:
+        raise ValueError(f"bad period {kind} {number}/{year}")
+    months = {"month": 1, "quarter": 3, "half": 6, "year": 12}[kind]
+    last_month = number * months
+    first_month = last_month - months + 1
+    from_year, from_month = _month_shift(year, first_month, -1)
+    return Period(datetime.date(from_year, from_month, 15), datetime.date(year, last_month, 14))
+
+
+def calendar_month(year: int, month: int) -> Period:
+    return Period(
+        datetime.date(year, month, 1),
+        datetime.date(year, month, calendar.monthrange(year, month)[1]),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Figure definitions (one Q each, used both to count and to list)
+# --------------------------------------------------------------------------------------------
+
+FIGURES: dict[str, object] = {
+    "to_handle": _("Tổng số hồ sơ nhận giải quyết"),
+    "received": _("Tiếp nhận trong kỳ"),
+    "received_online": _("Tiếp nhận trực tuyến"),
+    "received_in_person": _("Tiếp nhận trực tiếp"),
+    "received_post": _("Tiếp nhận qua bưu chính"),
+    "carried_over": _("Từ kỳ trước chuyển sang"),
+    "resolved": _("Đã giải quyết"),
+    "resolved_early": _("Giải quyết trước hạn"),
+    "resolved_on_time": _("Giải quyết đúng hạn"),
+    "resolved_late": _("Giải quyết quá hạn"),
+    "in_progress": _("Đang giải quyết"),
+    "in_progress_within": _("Đang giải quyết trong hạn"),
+    "in_progress_overdue": _("Đang giải quyết quá hạn"),
+    "waiting_supplement": _("Chờ bổ sung hồ sơ"),
+    "stopped": _("Dừng xử lý"),
+    "withdrawn": _("Công dân rút hồ sơ"),
+    "refused": _("Từ chối tiếp nhận"),
+    "resolved_on_spot": _("Giải quyết ngay"),
+    "returned": _("Đã trả kết quả"),
+}
+
+RESOLVED_STATUSES = (Status.FINISHED, Status.RETURNED)
+
+
+def _in(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+
+
+def _not_before(field: str, moment: datetime.datetime) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": moment})
+
+
+def open_at(moment: datetime.datetime) -> Q:
+    """Accepted before `moment`, neither finished nor closed before it."""
+    return (
+        Q(received_at__lt=moment)
+        & _not_before("finished_at", moment)
+        & _not_before("closed_at", moment)
+    )
+
+
+def _supplement_open_at(moment: datetime.datetime) -> Q:
+    requests = SupplementRequest.objects.filter(
+        dossier=OuterRef("pk"), requested_at__lt=moment
+    ).filter(_not_before("answered_at", moment))
+    return Q(Exists(requests))
+
+
+def _clock_stopped_at(moment: datetime.datetime) -> Q:
+    """The due clock is stopped at `moment`: a supplement request open then (exact, from
+    SupplementRequest), or a payment wait that started before it and is still going on (the
+    event log is not replayed for payment waits that have ended since)."""
+    return _supplement_open_at(moment) | Q(status=Status.WAITING_PAYMENT, paused_at__lt=moment)
+
+
+def figure_q(figure: str, period: Period) -> Q:
+    """The filter that defines `figure` over `period` (see the module docstring)."""
+    end = period.end
+    received = _in("received_at", period)
+    resolved = _in("finished_at", period) & Q(status__in=RESOLVED_STATUSES)
+    in_progress = open_at(end)
+    reference = period.overdue_reference
+    overdue = in_progress & Q(due_at__lt=reference) & ~_clock_stopped_at(reference)
+    definitions = {
+        "received": lambda: received,
+        "received_in_person": lambda: received & Q(channel=Channel.IN_PERSON),
+        "received_online": lambda: received & Q(channel=Channel.ONLINE),
+        "received_post": lambda: received & Q(channel=Channel.POST),
+        "carried_over": lambda: open_at(period.start),
+        "to_handle": lambda: received | open_at(period.start),
+        "resolved": lambda: resolved,
+        "resolved_early": lambda: resolved & Q(outcome=Outcome.EARLY),
+        "resolved_late": lambda: resolved & Q(outcome=Outcome.LATE),
+        "resolved_on_time": lambda: resolved & ~Q(outcome__in=(Outcome.EARLY, Outcome.LATE)),
+        "in_progress": lambda: in_progress,
+        "in_progress_overdue": lambda: overdue,
+        "in_progress_within": lambda: (
+            in_progress
+            & (Q(due_at__isnull=True) | Q(due_at__gte=reference) | _clock_stopped_at(reference))
+        ),
+        "waiting_supplement": lambda: (
+            (Q(received_at__lt=end) | Q(submitted_at__lt=end))
+            & _not_before("finished_at", end)
+            & _not_before("closed_at", end)
+            & _supplement_open_at(end)
+        ),
+        "stopped": lambda: Q(status=Status.STOPPED) & _in("closed_at", period),
+        "withdrawn": lambda: Q(status=Status.WITHDRAWN) & _in("closed_at", period),
+        "refused": lambda: Q(status=Status.REFUSED) & _in("refused_at", period),
+        "resolved_on_spot": lambda: received & Q(resolved_on_spot=True),
+        "returned": lambda: _in("returned_at", period),
+    }
+    if figure not in definitions:
+        raise ValueError(f"unknown figure {figure!r}")
+    return definitions[figure]()
+
+
+def relevant_q(period: Period) -> Q:
+    """A superset of every figure's filter that an index can narrow: not a draft, touched before
+    the period end and not closed before its start (every closed dossier has closed_at ≥ its
+    finished/returned/refused moment). Speeds up the aggregate; exact figures come from
+    figure_q."""
+    touched = reduce(
+        or_,
+        [
+            Q(received_at__lt=period.end),
+            Q(submitted_at__lt=period.end),
+            Q(refused_at__lt=period.end),
+            Q(closed_at__lt=period.end),
+        ],
+    )
+    return ~Q(step=Step.DRAFT) & touched & _not_before("closed_at", period.start)
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@dataclasses.dataclass
+class Stats:
+    """The figures of one agency scope over one period (definitions in the module docstring)."""
+
+    to_handle: int = 0
+    received: int = 0
+    received_online: int = 0
+    received_in_person: int = 0
+    received_post: int = 0
+    carried_over: int = 0
+    resolved: int = 0
+    resolved_early: int = 0
+    resolved_on_time: int = 0
+    resolved_late: int = 0
+    in_progress: int = 0
+    in_progress_within: int = 0
+    in_progress_overdue: int = 0
+    waiting_supplement: int = 0
+    stopped: int = 0
+    withdrawn: int = 0
+    refused: int = 0
+    resolved_on_spot: int = 0
+    returned: int = 0
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """(early + on time) / resolved × 100, two decimals; None when nothing was resolved."""
+        return _rate(self.resolved_early + self.resolved_on_time, self.resolved)
+
+    @property
+    def online_rate(self) -> Decimal | None:
+        """online received / received × 100, two decimals; None when nothing was received."""
+        return _rate(self.received_online, self.received)
+
+    def add(self, other: "Stats") -> None:
+        for name in FIGURES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict:
+        """Figures then rates (as floats, or None), in the stable order of FIGURES."""
+        data = {name: getattr(self, name) for name in FIGURES}
+        data["on_time_rate"] = None if self.on_time_rate is None else float(self.on_time_rate)
+        data["online_rate"] = None if self.online_rate is None else float(self.online_rate)
+        return data
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in FIGURES)
+
+
+@dataclasses.dataclass
+class AgencyRow:
+    agency: Agency
+    include_children: bool  # the row sums the agency's subtree (a child row) or only itself
+    stats: Stats
+
+
+@dataclasses.dataclass
+class ProcedureRow:
+    code: str
+    name: str
+    received: int
+    resolved: int
+    resolved_late: int
+    in_progress: int
+
+
+@dataclasses.dataclass
+class Report:
+    agency: Agency
+    period: Period
+    include_children: bool
+    total: Stats
+    rows: list[AgencyRow]
+    procedures: list[ProcedureRow]
+    months: list[dict]
+
+
+# --------------------------------------------------------------------------------------------
+# Agency tree
+# --------------------------------------------------------------------------------------------
+
+
+def agency_tree() -> dict[int | None, list[int]]:
+    """parent id → child ids, from one query."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Agency.objects.order_by().values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    return children
+
+
+def subtree_ids(root_id: int, children: dict[int | None, list[int]]) -> set[int]:
+    """`root_id` and all its descendants (cycle-safe)."""
+    found, stack = set(), [root_id]
+    while stack:
+        pk = stack.pop()
+        if pk in found:
+            continue
+        found.add(pk)
+        stack.extend(children.get(pk, ()))
+    return found
+
+
+def scope_ids(agency: Agency, *, include_children: bool, tree=None) -> set[int]:
+    if not include_children:
+        return {agency.pk}
+    return subtree_ids(agency.pk, tree if tree is not None else agency_tree())
+
+
+def visible_agency_ids(user) -> set[int] | None:
+    """Agencies whose statistics `user` may see: None = all (superuser, appraiser,
+    administrator); otherwise each agency where the user holds a role, with its subtree."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser or roles_of(user) & PROVINCE_WIDE_ROLES:
+        return None
+    from accounts.models import StaffMembership
+
+    roots = set(
+        StaffMembership.objects.filter(user=user, is_active=True).values_list(
+            "agency_id", flat=True
+        )
+    )
+    if not roots:
+        return set()
+    tree = agency_tree()
+    visible: set[int] = set()
+    for root in roots:
+        visible |= subtree_ids(root, tree)
+    return visible
+
+
+def can_view(user, agency: Agency) -> bool:
+    visible = visible_agency_ids(user)
+    return visible is None or agency.pk in visible
+
+
+# --------------------------------------------------------------------------------------------
+# Counting
+# --------------------------------------------------------------------------------------------
+
+
+def _aggregates(period: Period) -> dict:
+    return {name: Count("pk", filter=figure_q(name, period)) for name in FIGURES}
+
+
+def _base(ids: Iterable[int]) -> QuerySet[Dossier]:
+    return Dossier.objects.order_by().filter(competent_agency_id__in=list(ids))
+
+
+def compute(
+    *,
+    agency: Agency,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    include_children: bool = True,
+) -> Stats:
+    """The figures of `agency` (with its descendants when include_children) for the local dates
+    [date_from, date_to]. Two queries: the agency tree and one aggregate."""
+    period = Period(date_from, date_to)
+    ids = scope_ids(agency, include_children=include_children)
+    values = _base(ids).filter(relevant_q(period)).aggregate(**_aggregates(period))
+    return Stats(**values)
+
+
+def _by_agency(ids: set[int], period: Period) -> dict[int, Stats]:
+    """Stats per competent agency id (one grouped query)."""
+    rows = (
+        _base(ids)
+        .filter(relevant_q(period))
+        .values("competent_agency_id")
+        .annotate(**_aggregates(period))
+    )
+    result = {}
+    for row in rows:
+        agency_id = row.pop("competent_agency_id")
+        result[agency_id] = Stats(**row)
+    return result
+
+
+def _by_procedure(ids: set[int], period: Period, limit: int) -> list[ProcedureRow]:
+    wanted = ("received", "resolved", "resolved_late", "in_progress")
+    rows = (
+        _base(ids)
+        .filter(relevant_q(period))
+        .values("procedure_version__procedure__code")
+        .annotate(
+            procedure_name=Max("procedure_version__name"),
+            **{name: Count("pk", filter=figure_q(name, period)) for name in wanted},
+        )
+        .order_by("-received", "-resolved", "procedure_version__procedure__code")[:limit]
+    )
+    return [
+        ProcedureRow(
+            code=row.pop("procedure_version__procedure__code"),
+            name=row.pop("procedure_name"),
+            **row,
+        )
+        for row in rows
+    ]
+
+
+def _monthly(ids: set[int], period: Period) -> list[dict]:
+    """Received and resolved per calendar month of the period, up to the current month (two
+    grouped queries)."""
+    base = _base(ids)
+    received = dict(
+        base.filter(figure_q("received", period))
+        .annotate(month=TruncMonth("received_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    resolved = (
+        base.filter(figure_q("resolved", period))
+        .annotate(month=TruncMonth("finished_at"))
+        .values("month", "outcome")
+        .annotate(n=Count("pk"))
+    )
+    months: dict[tuple[int, int], dict] = {}
+    year, month = period.date_from.year, period.date_from.month
+    last = min(period.date_to, timezone.localdate())  # no empty months in the future
+    while (year, month) <= (last.year, last.month):
+        months[(year, month)] = {
+            "label": f"{month:02d}/{year}",
+            "received": 0,
+            "resolved": 0,
+            "resolved_late": 0,
+        }
+        year, month = _month_shift(year, month, 1)
+
+    def key(value) -> tuple[int, int]:
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.year, value.month
+
+    for value, count in received.items():
+        if value is not None and key(value) in months:
+            months[key(value)]["received"] += count
+    for row in resolved:
+        if row["month"] is not None and key(row["month"]) in months:
+            months[key(row["month"])]["resolved"] += row["n"]
+            if row["outcome"] == Outcome.LATE:
+                months[key(row["month"])]["resolved_late"] += row["n"]
+    return list(months.values())
+
+
+def report(
+    *,
+    agency: Agency,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    include_children: bool = True,
+    top_procedures: int = 10,
+    with_months: bool = True,
+) -> Report:
+    """The 06a-style table: one row for the agency's own dossiers, one per direct child (its
+    subtree summed) when include_children, the total, the top procedures and monthly series.
+    A fixed number of queries (≤ 5) whatever the number of dossiers or agencies."""
+    period = Period(date_from, date_to)
+    tree = agency_tree()
+    ids = scope_ids(agency, include_children=include_children, tree=tree)
+    per_agency = _by_agency(ids, period)
+
+    buckets: list[tuple[int, bool, set[int]]] = [(agency.pk, False, {agency.pk})]
+    if include_children:
+        for child_id in tree.get(agency.pk, ()):
+            if child_id != agency.pk:
+                buckets.append((child_id, True, subtree_ids(child_id, tree)))
+    agencies = Agency.objects.in_bulk([pk for pk, _c, _m in buckets])
+    total = Stats()
+    rows = []
+    for pk, is_subtree, members in buckets:
+        stats = Stats()
+        for member in members:
+            if member in per_agency:
+                stats.add(per_agency[member])
+        total.add(stats)
+        if pk == agency.pk or not stats.is_empty:
+            rows.append(AgencyRow(agency=agencies[pk], include_children=is_subtree, stats=stats))
+    own, children = rows[:1], rows[1:]
+    children.sort(key=lambda row: (row.agency.display_order, row.agency.name))
+    return Report(
+        agency=agency,
+        period=period,
+        include_children=include_children,
+        total=total,
+        rows=own + children,
+        procedures=_by_procedure(ids, period, top_procedures) if top_procedures else [],
+        months=_monthly(ids, period) if with_months else [],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Listing (drill-down)
+# --------------------------------------------------------------------------------------------
+
+
+def dossiers_behind(
+    *, agency: Agency, period: Period, figure: str, include_children: bool = True
+) -> QuerySet[Dossier]:
+    """Exactly the dossiers counted in `figure` (same filters as compute), newest first."""
+    ids = scope_ids(agency, include_children=include_children)
+    return (
+        Dossier.objects.filter(competent_agency_id__in=list(ids))
+        .filter(relevant_q(period))
+        .filter(figure_q(figure, period))
+        .select_related("procedure_version", "competent_agency", "receiving_unit")
+        .order_by(F("received_at").desc(nulls_last=True), "-pk")
+    )

@@ -1,0 +1,535 @@
+"""Staff side of the dossiers: the desk console (paper intake), the queue, the staff dossier page
+with its action forms, official forms as PDF and the register export.
+
+Views stay thin: authentication, permission, form validation; writes go to dossiers.services,
+reads to dossiers.selectors.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
+from accounts.permissions import agencies_of, is_staff_user
+from agencies import worktime
+from procedures.models import ProcedureCase, ProcedureVersion
+from reports import services as report_services
+
+from .. import pdf, selectors, services, workflow
+from ..forms.staff import (
+    ACTION_FORMS,
+    DeskIntakeForm,
+    DossierQueueFilter,
+    ProcedureSearchForm,
+    RegisterExportForm,
+    search_procedures,
+)
+from ..models import Apology, Dossier, DossierAttachment, Status, Step
+
+QUEUE_PER_PAGE = 25
+PENDING_LIMIT = 50
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _desk_units(user):
+    units = (
+        agencies_of(user, roles=[Role.DESK_OFFICER]).active_on().order_by("display_order", "name")
+    )
+    if not units.exists():
+        raise PermissionDenied
+    return units
+
+
+def _require_staff(user) -> None:
+    if not is_staff_user(user):
+        raise PermissionDenied
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the field it names (or on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _in_force_version(pk) -> ProcedureVersion | None:
+    if not str(pk or "").isdigit():
+        return None
+    return (
+        ProcedureVersion.objects.in_force_on(timezone.localdate())
+        .select_related("procedure")
+        .filter(pk=int(pk))
+        .first()
+    )
+
+
+def _case_of(version: ProcedureVersion, pk) -> ProcedureCase | None:
+    if not str(pk or "").isdigit():
+        return None
+    return ProcedureCase.objects.filter(version=version, pk=int(pk)).first()
+
+
+# --- desk console -----------------------------------------------------------------------------
+def _pending_online(user, units):
+    return (
+        selectors.queue_for(user=user, filters={"status": Status.SUBMITTED})
+        .filter(step=Step.AT_DESK, receiving_unit__in=units)
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("submitted_at", "pk")[:PENDING_LIMIT]
+    )
+
+
+def _render_desk(request, *, units, form=None, status=200):
+    search_form = ProcedureSearchForm(request.GET or None)
+    query = request.GET.get("q", "") if form is None else ""
+    results = search_procedures(query) if query else []
+    if form is None:
+        search_form.fields["q"].widget.attrs["autofocus"] = True
+    return render(
+        request,
+        "dossiers/staff/desk.html",
+        {
+            "units": units,
+            "search_form": search_form,
+            "query": query,
+            "results": results,
+            "form": form,
+            "document_rows": form.document_rows() if form is not None else [],
+            "pending": _pending_online(request.user, units),
+            "register_form": RegisterExportForm(
+                units=units, auto_id="id_register_%s", initial={"unit": units[0].pk}
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk(request):
+    """Log a paper dossier: find the procedure, then one form and one of four buttons."""
+    units = _desk_units(request.user)
+    if request.method == "POST":
+        return _desk_post(request, units)
+    version = _in_force_version(request.GET.get("thu_tuc"))
+    form = None
+    if version is not None:
+        case = _case_of(version, request.GET.get("case"))
+        initial = {k: v for k, v in request.GET.items() if k not in ("thu_tuc", "case")}
+        form = DeskIntakeForm(units=units, version=version, case=case, initial=initial)
+    return _render_desk(request, units=units, form=form)
+
+
+def _desk_post(request, units):
+    version = _in_force_version(request.POST.get("version"))
+    if version is None:
+        messages.error(request, _("Thủ tục không tồn tại hoặc không còn hiệu lực."))
+        return redirect("dossiers:desk")
+    action = request.POST.get("action")
+    if action == "reload":  # without JavaScript: show the documents of the newly chosen case
+        case = _case_of(version, request.POST.get("case"))
+        initial = {k: v for k, v in request.POST.items() if not k.startswith("doc")}
+        initial.pop("csrfmiddlewaretoken", None)
+        form = DeskIntakeForm(units=units, version=version, case=case, initial=initial)
+        return _render_desk(request, units=units, form=form)
+    form = DeskIntakeForm(request.POST, units=units, version=version, action=action)
+    if not form.is_valid():
+        return _render_desk(request, units=units, form=form, status=400)
+    data = form.cleaned_data
+    applicant, owner = form.people()
+    common = {
+        "by": request.user,
+        "receiving_unit": data["receiving_unit"],
+        "case": data["case"],
+        "competent_agency": data["competent_agency"],
+        "channel": data["channel"],
+        "applicant": applicant,
+        "owner": owner,
+        "summary": data.get("summary", ""),
+        "copies": data["copies"],
+        "documents": form.received_documents(),
+        "return_by_post": bool(data.get("return_by_post")),
+    }
+    try:
+        with transaction.atomic():
+            dossier = services.log_paper_dossier(**common, accept=(action == "accept"))
+            if action == "supplement":
+                services.request_supplement(
+                    dossier=dossier,
+                    by=request.user,
+                    items=form.missing_items(),
+                    reason=data["supplement_reason"],
+                )
+            elif action == "refuse":
+                services.refuse(dossier=dossier, by=request.user, reasons=data["refuse_reasons"])
+            elif action == "spot":
+                services.resolve_on_spot(dossier=dossier, by=request.user)
+    except workflow.WorkflowError as exc:
+        form.add_error(None, str(exc))
+        return _render_desk(request, units=units, form=form, status=400)
+    except ValidationError as exc:
+        _add_service_errors(form, exc)
+        return _render_desk(request, units=units, form=form, status=400)
+    done = {
+        "accept": _("Đã tiếp nhận hồ sơ %(code)s."),
+        "supplement": _("Đã lập phiếu yêu cầu bổ sung cho hồ sơ %(code)s."),
+        "refuse": _("Đã từ chối tiếp nhận hồ sơ %(code)s."),
+        "spot": _("Đã giải quyết ngay hồ sơ %(code)s."),
+    }[action]
+    messages.success(request, done % {"code": dossier.code})
+    return redirect("dossiers:desk_done", code=dossier.code)
+
+
+@login_required
+@require_GET
+def desk_suggest(request):
+    """htmx: the procedures matching the typed words (a listbox the arrow keys walk through)."""
+    _desk_units(request.user)
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "dossiers/staff/_suggestions.html",
+        {"results": search_procedures(query) if query.strip() else [], "query": query},
+    )
+
+
+@login_required
+@require_GET
+def desk_documents(request):
+    """htmx: the document rows of the chosen case (when the case select changes)."""
+    units = _desk_units(request.user)
+    version = _in_force_version(request.GET.get("version"))
+    if version is None:
+        raise Http404
+    form = DeskIntakeForm(
+        units=units, version=version, case=_case_of(version, request.GET.get("case"))
+    )
+    return render(
+        request,
+        "dossiers/staff/_desk_documents.html",
+        {"form": form, "document_rows": form.document_rows()},
+    )
+
+
+@login_required
+@require_GET
+def desk_done(request, code):
+    dossier = selectors.get_for_staff(user=request.user, code=code)
+    return render(
+        request,
+        "dossiers/staff/desk_done.html",
+        {"dossier": dossier, "forms": pdf.available_forms(dossier)},
+    )
+
+
+@login_required
+@require_POST
+def register_export(request):
+    """Mẫu 06 as XLSX through the report engine → the job's progress page."""
+    units = agencies_of(request.user).order_by("display_order", "name")
+    form = RegisterExportForm(request.POST, units=units, auto_id="id_register_%s")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("dossiers:desk")
+    data = form.cleaned_data
+    try:
+        job = report_services.request_export(
+            kind="dossiers.register.xlsx",
+            params={
+                "unit": data["unit"].pk,
+                "date_from": data["date_from"].isoformat(),
+                "date_to": data["date_to"].isoformat(),
+            },
+            user=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("dossiers:desk")
+    return redirect("reports:job_detail", public_id=job.public_id)
+
+
+# --- queue ------------------------------------------------------------------------------------
+def _badges(dossiers, now) -> None:
+    """Mark overdue dossiers and those due within one working day (no queries)."""
+    soon = worktime.add_working_days(now, 1)
+    for dossier in dossiers:
+        open_ = dossier.status in (Status.ACCEPTED, Status.PROCESSING) and dossier.due_at
+        dossier.badge = ""
+        if open_ and dossier.due_at < now:
+            dossier.badge = "overdue"
+        elif open_ and dossier.due_at <= soon:
+            dossier.badge = "due_soon"
+
+
+@login_required
+@require_GET
+def queue(request):
+    _require_staff(request.user)
+    status = request.GET.get("status", "")
+    base = selectors.queue_for(
+        user=request.user,
+        filters={"status": int(status)} if status.isdigit() else {},
+    )
+    filterset = DossierQueueFilter(request.GET or None, queryset=base)
+    dossiers = filterset.qs if filterset.is_bound else base
+    if filterset.is_bound and not filterset.is_valid():
+        dossiers = base.none()
+    paginator = Paginator(dossiers, QUEUE_PER_PAGE)
+    page = paginator.get_page(request.GET.get("trang"))
+    _badges(page.object_list, timezone.now())
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return render(
+        request,
+        "dossiers/staff/queue.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "dossiers": page.object_list,
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+# --- staff dossier page -----------------------------------------------------------------------
+def _may_act(dossier: Dossier, user, action: str) -> bool:
+    try:
+        workflow.ensure_action(dossier, action=action, user=user)
+    except workflow.WorkflowError:
+        return False
+    return True
+
+
+def available_actions(dossier: Dossier, user) -> list[str]:
+    """The action forms to show this user now (every move is checked again by the service)."""
+    if dossier.is_draft or dossier.is_closed:
+        return []
+    targets = set(workflow.allowed_targets(dossier, user))
+    status = Status(dossier.status)
+    actions = []
+    if status == Status.SUBMITTED:
+        for target, action in (
+            (Status.ACCEPTED, "accept"),
+            (Status.WAITING_SUPPLEMENT, "supplement"),
+            (Status.REFUSED, "refuse"),
+            (Status.RETURNED, "spot"),
+        ):
+            if target in targets:
+                actions.append(action)
+    else:
+        if Status.WAITING_SUPPLEMENT in targets:
+            actions.append("supplement")
+        if status == Status.WAITING_SUPPLEMENT and targets & {Status.PROCESSING, Status.SUBMITTED}:
+            actions.append("answer_supplement")
+        if Status.WAITING_PAYMENT in targets:
+            actions.append("request_payment")
+        if status == Status.WAITING_PAYMENT and Status.PROCESSING in targets:
+            actions.append("confirm_payment")
+        if Status.FINISHED in targets:
+            actions.append("finish")
+        if status == Status.FINISHED and Status.RETURNED in targets:
+            actions.append("return_result")
+    if _may_act(dossier, user, "hand_over"):
+        actions.append("hand_over")
+    if _may_act(dossier, user, "assign"):
+        actions.append("assign")
+    if (
+        _may_act(dossier, user, "apologise")
+        and dossier.due_at
+        and dossier.due_at > timezone.now()
+        and not Apology.objects.filter(dossier=dossier).exists()
+    ):
+        actions.append("apologise")
+    if Status.WITHDRAWN in targets:
+        actions.append("withdraw")
+    if Status.STOPPED in targets:
+        actions.append("stop")
+    return actions
+
+
+def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
+    actions = available_actions(dossier, request.user)
+    forms = []
+    for action in actions:
+        if bound is not None and bound.action == action:
+            forms.append(bound)
+        else:
+            forms.append(ACTION_FORMS[action](dossier=dossier))
+    attachments = (
+        DossierAttachment.objects.filter(dossier=dossier)
+        .select_related("required_document", "supplement_request")
+        .order_by("role", "pk")
+    )
+    return render(
+        request,
+        "dossiers/staff/detail.html",
+        {
+            "dossier": dossier,
+            "attachments": attachments,
+            "events": selectors.timeline(dossier=dossier),
+            "supplements": dossier.supplement_requests.select_related("requested_by"),
+            "action_forms": forms,
+            "open_form": bound.action if bound is not None else "",
+            "forms": pdf.available_forms(dossier),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def staff_detail(request, code):
+    dossier = selectors.get_for_staff(user=request.user, code=code)
+    return _render_detail(request, dossier)
+
+
+def _perform(action: str, form, dossier: Dossier, user) -> str:
+    """Call the service for `action`; returns the success message."""
+    data = form.cleaned_data
+    revision = data["revision"]
+    common = {"dossier": dossier, "by": user, "revision": revision}
+    if action == "accept":
+        services.accept(**common)
+        return _("Đã tiếp nhận hồ sơ. Có thể in Giấy tiếp nhận (Mẫu 01).")
+    if action == "refuse":
+        services.refuse(**common, reasons=data["reasons"])
+        return _("Đã từ chối tiếp nhận hồ sơ (Mẫu 03).")
+    if action == "supplement":
+        services.request_supplement(**common, items=form.items(), reason=data["reason"])
+        return _("Đã gửi yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02).")
+    if action == "spot":
+        services.resolve_on_spot(**common)
+        return _("Đã giải quyết ngay hồ sơ.")
+    if action == "answer_supplement":
+        services.answer_supplement(**common, note=data.get("note", ""))
+        return _("Đã ghi nhận hồ sơ bổ sung; thời hạn giải quyết được tính tiếp.")
+    if action == "hand_over":
+        services.hand_over(
+            **common,
+            to_unit=data["to_unit"],
+            note=data.get("note", ""),
+            step_deadline=data.get("step_deadline"),
+        )
+        return _("Đã chuyển hồ sơ đến %(unit)s.") % {"unit": data["to_unit"].name}
+    if action == "assign":
+        services.assign(**common, officer=data["officer"], note=data.get("note", ""))
+        return _("Đã phân công %(name)s xử lý hồ sơ.") % {"name": data["officer"].full_name}
+    if action == "request_payment":
+        services.request_payment(**common, amount=data["amount"], note=data.get("note", ""))
+        return _("Đã yêu cầu thực hiện nghĩa vụ tài chính.")
+    if action == "confirm_payment":
+        services.confirm_payment(**common)
+        return _("Đã xác nhận nộp phí, lệ phí.")
+    if action == "finish":
+        with transaction.atomic():
+            if data.get("result_file"):
+                services.add_result(
+                    dossier=dossier, by=user, file=data["result_file"], title=data["result_title"]
+                )
+                revision += 1  # add_result moved the revision on; a third party's move still fails
+            services.finish(dossier=dossier, by=user, revision=revision, note=data.get("note", ""))
+        return _("Đã hoàn thành xử lý hồ sơ.")
+    if action == "apologise":
+        services.apologise(**common, reason=data["reason"], new_due_at=data["new_due_at"])
+        return _("Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04).")
+    if action == "withdraw":
+        services.withdraw(**common, reason=data["reason"])
+        return _("Đã rút hồ sơ theo đề nghị của công dân.")
+    if action == "stop":
+        services.stop(**common, reason=data["reason"])
+        return _("Đã dừng xử lý hồ sơ.")
+    if action == "return_result":
+        services.return_result(**common)
+        return _("Đã trả kết quả cho công dân.")
+    raise Http404
+
+
+@login_required
+@require_POST
+def staff_action(request, code, action):
+    dossier = selectors.get_for_staff(user=request.user, code=code)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, request.FILES, dossier=dossier)
+    if not form.is_valid():
+        return _render_detail(request, dossier, bound=form, status=400)
+    try:
+        message = _perform(action, form, dossier, request.user)
+    except workflow.WorkflowError as exc:  # includes StaleDossier: nothing was changed
+        messages.error(request, str(exc))
+        return redirect("dossiers:staff_detail", code=code)
+    except ValidationError as exc:
+        _add_service_errors(form, exc)
+        dossier.refresh_from_db()
+        return _render_detail(request, dossier, bound=form, status=400)
+    messages.success(request, message)
+    return redirect("dossiers:staff_detail", code=code)
+
+
+@login_required
+@require_GET
+def staff_attachment(request, code, pk):
+    dossier = selectors.get_for_staff(user=request.user, code=code)
+    attachment = get_object_or_404(
+        DossierAttachment.objects.select_related("dossier"), pk=pk, dossier=dossier
+    )
+    if not attachment.file or not selectors.can_download(user=request.user, attachment=attachment):
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+# --- official forms as PDF --------------------------------------------------------------------
+def _pdf_response(dossier: Dossier, number: int) -> HttpResponse:
+    out = io.BytesIO()
+    filename = pdf.render_form(dossier, number, out)
+    response = HttpResponse(out.getvalue(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def form_pdf(request, code, number):
+    dossier = selectors.get_for_staff(user=request.user, code=code)
+    return _pdf_response(dossier, number)
+
+
+@login_required
+@require_GET
+def citizen_form_pdf(request, public_id, number):
+    if number not in pdf.CITIZEN_FORMS:
+        raise Http404
+    dossier = get_object_or_404(
+        Dossier.objects.select_related(
+            "procedure_version", "case", "receiving_unit__parent", "competent_agency"
+        ).exclude(step=Step.DRAFT),
+        public_id=public_id,
+        applicant_user=request.user,
+    )
+    return _pdf_response(dossier, number)

@@ -1,0 +1,252 @@
+"""Statistics pages (staff only): the 06a-style table with charts, and the drill-down list."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import roles_of
+from agencies.models import Agency
+
+from .. import statistics
+from ..forms.stats import DrilldownForm, StatsForm, agency_choices
+from ..models import Channel
+from ..reports_stats import KIND as EXPORT_KIND
+
+PER_PAGE = 50
+
+# the 06a table: (group label, [(figure, column label)])
+TABLE_GROUPS = [
+    (
+        gettext_lazy("Số hồ sơ nhận giải quyết"),
+        [
+            ("to_handle", gettext_lazy("Tổng số")),
+            ("received_online", gettext_lazy("Trực tuyến")),
+            ("received_in_person", gettext_lazy("Trực tiếp")),
+            ("received_post", gettext_lazy("Bưu chính")),
+            ("carried_over", gettext_lazy("Kỳ trước")),
+        ],
+    ),
+    (
+        gettext_lazy("Đã giải quyết"),
+        [
+            ("resolved", gettext_lazy("Tổng số")),
+            ("resolved_early", gettext_lazy("Trước hạn")),
+            ("resolved_on_time", gettext_lazy("Đúng hạn")),
+            ("resolved_late", gettext_lazy("Quá hạn")),
+        ],
+    ),
+    (
+        gettext_lazy("Đang giải quyết"),
+        [
+            ("in_progress", gettext_lazy("Tổng số")),
+            ("in_progress_within", gettext_lazy("Trong hạn")),
+            ("in_progress_overdue", gettext_lazy("Quá hạn")),
+        ],
+    ),
+]
+OTHER_FIGURES = [
+    "received",
+    "waiting_supplement",
+    "stopped",
+    "withdrawn",
+    "refused",
+    "resolved_on_spot",
+    "returned",
+]
+
+
+def _ensure_staff(user) -> None:
+    if not (user.is_superuser or roles_of(user)):
+        raise PermissionDenied
+
+
+def _drill_url(*, agency_id: int, children: bool, period, figure: str) -> str:
+    query = urlencode(
+        {
+            "agency": agency_id,
+            "children": "1" if children else "0",
+            "from": period.date_from.isoformat(),
+            "to": period.date_to.isoformat(),
+            "figure": figure,
+        }
+    )
+    return f"{reverse('dossiers:stats_drilldown')}?{query}"
+
+
+def _cells(stats, figures, *, agency_id, children, period) -> list[dict]:
+    return [
+        {
+            "value": getattr(stats, figure),
+            "url": _drill_url(agency_id=agency_id, children=children, period=period, figure=figure),
+        }
+        for figure in figures
+    ]
+
+
+def _table(result) -> dict:
+    """Rows of cells (value + drill-down link) for the template."""
+    table_figures = [figure for _group, columns in TABLE_GROUPS for figure, _label in columns]
+    period = result.period
+    several = len(result.rows) > 1
+
+    def line(label, stats, agency_id, children):
+        return {
+            "label": label,
+            "cells": _cells(
+                stats, table_figures, agency_id=agency_id, children=children, period=period
+            ),
+            "other": _cells(
+                stats, OTHER_FIGURES, agency_id=agency_id, children=children, period=period
+            ),
+            "on_time_rate": stats.on_time_rate,
+            "online_rate": stats.online_rate,
+        }
+
+    rows = []
+    for row in result.rows:
+        label = row.agency.name
+        if row.agency.pk == result.agency.pk and result.include_children and several:
+            label = _("%(name)s (trực tiếp giải quyết)") % {"name": label}
+        rows.append(line(label, row.stats, row.agency.pk, row.include_children))
+    total = line(_("Tổng cộng"), result.total, result.agency.pk, result.include_children)
+    return {
+        "groups": [(label, [c for _f, c in columns]) for label, columns in TABLE_GROUPS],
+        "other_headers": [statistics.FIGURES[figure] for figure in OTHER_FIGURES],
+        "rows": rows,
+        "total": total if several else None,
+    }
+
+
+def _chart_data(result) -> dict:
+    total = result.total
+    return {
+        "resolved": {
+            "labels": [_("Trước hạn"), _("Đúng hạn"), _("Quá hạn")],
+            "values": [total.resolved_early, total.resolved_on_time, total.resolved_late],
+        },
+        "channels": {
+            "labels": [str(Channel.ONLINE.label), str(Channel.IN_PERSON.label), _("Bưu chính")],
+            "values": [total.received_online, total.received_in_person, total.received_post],
+            "title": _("Hồ sơ tiếp nhận theo kênh"),
+        },
+        "months": {
+            "labels": [month["label"] for month in result.months],
+            "received": [month["received"] for month in result.months],
+            "resolved": [month["resolved"] for month in result.months],
+            "late": [month["resolved_late"] for month in result.months],
+            "names": [_("Tiếp nhận"), _("Đã giải quyết"), _("Trong đó quá hạn")],
+        },
+    }
+
+
+def _default_agency(user, visible, choices) -> str | None:
+    if not choices:
+        return None
+    if visible is not None:
+        from accounts.models import StaffMembership
+
+        own = (
+            StaffMembership.objects.filter(user=user, is_active=True)
+            .order_by("pk")
+            .values_list("agency_id", flat=True)
+            .first()
+        )
+        if own is not None:
+            return str(own)
+    return choices[0][0]
+
+
+@login_required
+@require_GET
+def stats(request):
+    _ensure_staff(request.user)
+    visible = statistics.visible_agency_ids(request.user)
+    choices = agency_choices(visible)
+    if "agency" in request.GET:
+        form = StatsForm(request.GET, choices=choices)
+    else:  # first visit: this year's report for the user's own agency
+        data = {
+            "agency": _default_agency(request.user, visible, choices) or "",
+            "children": "1",
+            "kind": "year",
+            "year": str(timezone.localdate().year),
+            **request.GET.dict(),
+        }
+        form = StatsForm(data, choices=choices)
+    context = {"form": form, "result": None, "export_kind": EXPORT_KIND}
+    if form.is_valid():
+        agency = Agency.objects.get(pk=form.cleaned_data["agency"])
+        period = form.cleaned_data["period"]
+        include_children = form.cleaned_data["children"] == "1"
+        result = statistics.report(
+            agency=agency,
+            date_from=period.date_from,
+            date_to=period.date_to,
+            include_children=include_children,
+        )
+        context.update(
+            result=result,
+            table=_table(result),
+            chart_data=_chart_data(result),
+            procedure_rows=result.procedures,
+            export_params={
+                "agency": agency.pk,
+                "children": "1" if include_children else "0",
+                "from": period.date_from.isoformat(),
+                "to": period.date_to.isoformat(),
+            },
+        )
+    return render(request, "dossiers/stats/index.html", context)
+
+
+@login_required
+@require_GET
+def drilldown(request):
+    _ensure_staff(request.user)
+    form = DrilldownForm(request.GET)
+    if not form.is_valid():
+        return render(request, "dossiers/stats/drilldown.html", {"form": form}, status=400)
+    agency = form.cleaned_data["agency"]
+    if not statistics.can_view(request.user, agency):
+        raise PermissionDenied
+    figure = form.cleaned_data["figure"]
+    period = form.period
+    include_children = form.cleaned_data["children"]
+    dossiers = statistics.dossiers_behind(
+        agency=agency, period=period, figure=figure, include_children=include_children
+    )
+    paginator = Paginator(dossiers, PER_PAGE)
+    page = paginator.get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(
+        request,
+        "dossiers/stats/drilldown.html",
+        {
+            "form": form,
+            "agency": agency,
+            "period": period,
+            "include_children": include_children,
+            "figure_label": statistics.FIGURES[figure],
+            "page_obj": page,
+            "dossiers": page.object_list,
+            "query": query.urlencode(),
+            "back_query": urlencode(
+                {
+                    "agency": agency.pk,
+                    "children": "1" if include_children else "0",
+                    "kind": "range",
+                    "from": period.date_from.isoformat(),
+                    "to": period.date_to.isoformat(),
+                }
+            ),
+        },
+    )
