@@ -867,7 +867,8 @@ def return_result(*, dossier: Dossier, by, revision=None) -> Dossier:
         d.returned_at = now
         _close(d, now)
         _save(d, ["status", "returned_at", "step", "closed_at", "paused_at"])
-        _transition_event(d, previous, by=by, at=now)
+        event = _transition_event(d, previous, by=by, at=now)
+        _notify(d, event)  # thanks, and the invitation to rate the service
     return _sync(dossier, d)
 
 

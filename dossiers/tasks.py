@@ -16,6 +16,7 @@ from django.template.loader import render_to_string, select_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.html import linebreaks
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -35,6 +36,7 @@ SUBJECTS = {
     "payment": _lazy("Hồ sơ %(code)s: đề nghị thực hiện nghĩa vụ tài chính"),
     "apology": _lazy("Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s"),
     "finished": _lazy("Hồ sơ %(code)s đã có kết quả"),
+    "returned": _lazy("Hồ sơ %(code)s đã trả kết quả — mời Ông/Bà đánh giá"),
 }
 REMINDER_ROLES = (Role.PROCESSING_OFFICER, Role.AGENCY_LEADER)
 RUNNING = (Status.ACCEPTED, Status.PROCESSING)
@@ -53,6 +55,7 @@ def email_kind(event: DossierEvent) -> str | None:
         Status.REFUSED: "refused",
         Status.WAITING_PAYMENT: "payment",
         Status.FINISHED: "finished",
+        Status.RETURNED: "returned",
     }.get(event.to_status)
 
 
@@ -65,6 +68,17 @@ def _url(name: str, **kwargs) -> str:
         return _absolute(reverse(name, kwargs=kwargs))
     except NoReverseMatch:
         return ""
+
+
+def rating_url(dossier: Dossier) -> str:
+    """The satisfaction rating page for a returned dossier, if the surveys app offers one.
+
+    Linked by URL name only: dossiers must not import surveys (DESIGN.md §3); the code and
+    the tracking secret identify the dossier there, and it can be rated once."""
+    url = _url("surveys:rate_dossier")
+    if not url or not dossier.code:
+        return ""
+    return f"{url}?{urlencode({'ma': dossier.code, 'k': dossier.tracking_secret})}"
 
 
 def _recipient(dossier: Dossier) -> str:
@@ -101,6 +115,7 @@ def notify_applicant(dossier_id: int, event_id: int) -> bool:
             "tracking_url": _url("dossiers:track"),
             "detail_url": _url("dossiers:citizen_detail", public_id=dossier.public_id),
             "site_url": settings.SITE_URL,
+            "rating_url": rating_url(dossier) if kind == "returned" else "",
         }
         text = render_to_string(f"dossiers/email/{kind}.txt", context)
         try:

@@ -87,8 +87,13 @@ def test_online_journey(world, django_capture_on_commit_callbacks):
         assert d.status == Status.FINISHED and d.outcome == Outcome.EARLY
         d = services.hand_over(dossier=d, by=w.officer, to_unit=w.agency)
         assert d.step == Step.RESULT_AT_DESK
-        d = services.return_result(dossier=d, by=w.desk)
+        with django_capture_on_commit_callbacks(execute=True):
+            d = services.return_result(dossier=d, by=w.desk)
     assert d.status == Status.RETURNED and d.closed_at and d.step == Step.CLOSED
+    # the applicant is invited to rate the service, with a link that identifies the dossier
+    invitation = mail.outbox[-1]
+    assert d.code in invitation.subject and "đánh giá" in invitation.subject
+    assert f"/khao-sat/danh-gia/?ma={d.code}&k={d.tracking_secret}" in invitation.body
     kinds = list(d.events.values_list("kind", flat=True))
     assert kinds.count(DossierEvent.Kind.HANDOFF) == 2
     public = selectors.timeline(dossier=d, public=True)
