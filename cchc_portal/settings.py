@@ -150,6 +150,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=840
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE: dict = {
     "core.flush_visit_counters": {"task": "core.tasks.flush_visit_counters", "schedule": 300.0},
+    "news.flush_view_counts": {"task": "news.tasks.flush_view_counts", "schedule": 300.0},
     "dossiers.send_due_reminders": {
         "task": "dossiers.tasks.send_due_reminders",
         "schedule": crontab(minute=0, hour="7-17", day_of_week="mon-fri"),

@@ -23,14 +23,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             for app in SEED_ORDER:
-                try:
-                    module = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
-                self.stdout.write(f"Dữ liệu mẫu: {app}…")
-                module.seed(stdout=self.stdout)
+                # an app may split its demo data in two modules (demo, then demo_b)
+                for module_name in (f"{app}.demo", f"{app}.demo_b"):
+                    try:
+                        module = importlib.import_module(module_name)
+                    except ModuleNotFoundError as exc:
+                        if exc.name != module_name:
+                            raise
+                        continue
+                    self.stdout.write(f"Dữ liệu mẫu: {module_name}…")
+                    module.seed(stdout=self.stdout)
         self._print_logins()
 
     def _print_logins(self):
