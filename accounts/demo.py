@@ -48,6 +48,8 @@ STAFF = [
         False,
     ),
     ("bientap@cchc.local", "Đặng Thị Biên Tập", Role.EDITOR, SO_NOI_VU, False, False),
+    # the head of Home Affairs approves and publishes PAR-Index results
+    ("giamdoc.snv@cchc.local", "Trương Văn Giám Đốc", Role.AGENCY_LEADER, SO_NOI_VU, False, True),
 ]
 CITIZEN = {
     "email": "congdan@cchc.local",

@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "dossiers.tasks.send_due_reminders",
         "schedule": crontab(minute=0, hour="7-17", day_of_week="mon-fri"),
     },
+    "scoring.recompute_metrics": {
+        "task": "scoring.tasks.recompute_metrics",
+        "schedule": crontab(minute=30, hour=1),
+    },
 }
 
 # --- Authentication -----------------------------------------------------------------------

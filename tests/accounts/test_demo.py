@@ -35,8 +35,12 @@ def test_seed_is_idempotent(demo_agencies):
     first = snapshot()
     demo.seed()
     assert snapshot() == first
-    assert User.objects.count() == 9
-    assert len(demo.DEMO_LOGINS) == 9
+    assert User.objects.count() == 10
+    assert len(demo.DEMO_LOGINS) == 10
+    head = User.objects.get(email="giamdoc.snv@cchc.local")
+    assert head.memberships.get().role == "agency_leader"
+    assert head.memberships.get().agency.electronic_id == "000.10.00.H13"
+    assert Authenticator.objects.filter(user=head, type="totp").exists()
 
 
 def test_seed_content(demo_agencies):
