@@ -11,3 +11,9 @@ class AccountsConfig(AppConfig):
         # The Django admin logs in through allauth, so lockout (axes), email verification and
         # two-factor authentication apply there too.
         admin.site.login = secure_admin_login(admin.site.login)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .idle import mark_staff_session
+
+        user_logged_in.connect(mark_staff_session, dispatch_uid="accounts.idle.mark_staff_session")

@@ -196,9 +196,29 @@ class SignupForm(allauth_forms.SignupForm):
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    # allauth counts its "reset_password" limit only for known addresses (form_valid), and the
+    # portal tells whether an address is registered: without this, lookups are unlimited.
+    LOOKUP_LIMIT = 20
+    LOOKUP_WINDOW = 60
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _set_label(self, "email", _("Thư điện tử (email) đã đăng ký"), _("ten@example.vn"))
+
+    def clean_email(self):
+        from allauth.core import context
+
+        from core import ratelimit
+
+        request = context.request
+        ip = ratelimit.client_ip(request) if request is not None else "unknown"
+        if not ratelimit.hit(
+            f"reset-password-lookup:{ip}", limit=self.LOOKUP_LIMIT, window=self.LOOKUP_WINDOW
+        ):
+            raise forms.ValidationError(
+                _("Bạn thao tác quá nhanh, vui lòng đợi một lát rồi thử lại."), code="rate_limited"
+            )
+        return super().clean_email()
 
 
 class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):

@@ -39,3 +39,15 @@ def search_words(query: str | None, *, max_words: int = 10, max_len: int = 40) -
         if len(seen) >= max_words:
             break
     return seen
+
+
+def parse_id(value) -> int | None:
+    """A primary key from a query or form value; None for anything else.
+
+    `str.isdigit()` accepts "²" and other Unicode digits that `int()` refuses, and an id of
+    thousands of digits overflows the database: only 1–18 ASCII digits pass.
+    """
+    text = str(value if value is not None else "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        return None
+    return int(text)

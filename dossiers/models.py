@@ -39,6 +39,8 @@ class Status(models.IntegerChoices):
 
 CLOSED_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
 PAUSED_STATUSES = frozenset({Status.WAITING_SUPPLEMENT, Status.WAITING_PAYMENT})
+# open (not closed) and not a draft: what the staff queue lists by default
+OPEN_NON_DRAFT = ~Q(step="draft") & ~Q(status__in=sorted(CLOSED_STATUSES))
 
 
 class Step(models.TextChoices):
@@ -196,6 +198,16 @@ class Dossier(models.Model):
             ),
             models.Index(fields=["applicant_user", "-created_at"], name="dossier_applicant"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            # the staff queue (selectors.queue_for): open dossiers of a unit, by each of the
+            # three unit columns it ORs; partial, so a unit's closed history is never read
+            *[
+                models.Index(
+                    fields=[column],
+                    condition=OPEN_NON_DRAFT,
+                    name=f"dossier_open_{column.split('_')[0]}",
+                )
+                for column in ("competent_agency", "receiving_unit", "current_unit")
+            ],
         ]
         constraints = [
             models.CheckConstraint(
@@ -341,6 +353,8 @@ class DossierAttachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # set by `manage.py purge_attachments` when the file is deleted after the retention period
+    purged_at = models.DateTimeField(_("đã xóa tệp lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tệp đính kèm")

@@ -110,7 +110,7 @@ def queue_for(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
         qs = qs.exclude(status__in=CLOSED_STATUSES)
     procedure = filters.get("procedure")
     if procedure not in (None, ""):
-        if isinstance(procedure, int) or str(procedure).isdigit():
+        if isinstance(procedure, int) or (str(procedure).isascii() and str(procedure).isdigit()):
             qs = qs.filter(procedure_version__procedure_id=int(procedure))
         else:
             qs = qs.filter(procedure_version__procedure__code=str(procedure))

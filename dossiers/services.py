@@ -6,6 +6,7 @@ Refused moves raise `workflow.WorkflowError` (a message for the user); bad data 
 """
 
 import datetime
+import logging
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import has_role
 from agencies import worktime
+from core import outbox
 
 from . import deadlines, workflow
 from .codes import allocate_code
@@ -31,6 +33,8 @@ from .models import (
     SupplementRequest,
 )
 from .workflow import DESK, LEADER, OFFICER, WorkflowError
+
+logger = logging.getLogger(__name__)
 
 STAFF_ROLES = frozenset({DESK, OFFICER, LEADER})
 
@@ -80,10 +84,12 @@ def _event(d: Dossier, kind: str, *, by=None, at=None, **fields) -> DossierEvent
 
 
 def _notify(d: Dossier, event: DossierEvent) -> None:
-    from .tasks import notify_applicant
-
-    dossier_id, event_id = d.pk, event.pk
-    transaction.on_commit(lambda: notify_applicant.delay(dossier_id, event_id))
+    # Through the outbox: the email survives a broker outage (swept when Redis is back).
+    outbox.enqueue(
+        "dossiers.tasks.notify_applicant",
+        kwargs={"dossier_id": d.pk, "event_id": event.pk},
+        dedupe_key=f"dossiers.notify:{event.pk}",
+    )
 
 
 def _move(d: Dossier, *, to: Status, by, revision=None) -> Status:
@@ -959,3 +965,58 @@ def _close_with(*, dossier: Dossier, by, reason: str, to: Status, revision) -> D
         )
         _transition_event(d, previous, by=by, at=now, note=reason)
     return _sync(dossier, d)
+
+
+# --- retention ----------------------------------------------------------------------------------
+def purgeable_dossiers(*, returned_before: datetime.datetime):
+    """Returned dossiers whose result was handed back before `returned_before` and that still
+    hold attachment files."""
+    return (
+        Dossier.objects.filter(status=Status.RETURNED, returned_at__lt=returned_before)
+        .filter(attachments__purged_at__isnull=True)
+        .exclude(attachments__file="")
+        .distinct()
+        .order_by("returned_at", "pk")
+    )
+
+
+def purge_attachments(*, dossier: Dossier, retention_days: int) -> int:
+    """Delete the attachment files of a returned dossier, keeping the dossier and the attachment
+    rows (marked `purged_at`); one internal event row. Files are removed from storage only after
+    the transaction commits. Returns how many files were purged."""
+    now = _now()
+    with transaction.atomic():
+        d = _lock(dossier)
+        if d.status != Status.RETURNED:
+            raise WorkflowError(_("Chỉ xóa tệp của hồ sơ đã trả kết quả."))
+        attachments = list(
+            DossierAttachment.objects.select_for_update()
+            .filter(dossier=d, purged_at__isnull=True)
+            .exclude(file="")
+        )
+        if not attachments:
+            return 0
+        names = [a.file.name for a in attachments]
+        storage = attachments[0].file.storage
+        DossierAttachment.objects.filter(pk__in=[a.pk for a in attachments]).update(
+            purged_at=now, file=""
+        )
+        _event(
+            d,
+            DossierEvent.Kind.ATTACHMENT,
+            at=now,
+            public=False,
+            note=_("Đã xóa %(count)d tệp đính kèm theo thời hạn lưu trữ (%(days)d ngày).")
+            % {"count": len(names), "days": retention_days},
+            data={"purged": [a.pk for a in attachments], "retention_days": retention_days},
+        )
+
+        def _delete_files():
+            for name in names:
+                try:
+                    storage.delete(name)
+                except OSError:
+                    logger.exception("could not delete purged attachment file %s", name)
+
+        transaction.on_commit(_delete_files)
+    return len(names)

@@ -245,6 +245,10 @@ def _editor_page(request, article: Article | None):
                     return redirect("news:preview", public_id=saved.public_id)
                 return redirect("news:edit", public_id=saved.public_id)
         form.keep_cover_for_retry()
+        if article is not None and article.pk:
+            # is_valid() copied the (invalid) typed slug onto the instance; the page links to
+            # the stored one (cover thumbnail) — the typed value stays in the bound form.
+            article.slug = Article.objects.filter(pk=article.pk).values_list("slug", flat=True)[0]
         status = 400
     else:
         form = ArticleForm(instance=article)

@@ -25,6 +25,13 @@ from core.text import fold
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
+# A formula that reaches outside the workbook: an external workbook ("[1]Sheet!A1",
+# "'[other.xlsx]Sheet'!A1"), a DDE call ("=cmd|'/c calc'!A0") or a function that fetches data.
+EXTERNAL_FORMULA = re.compile(
+    r"\[|\||\b(?:WEBSERVICE|FILTERXML|RTD|CALL|REGISTER\.ID|HYPERLINK|IMPORTXML|IMPORTDATA|DDE)\s*\(",
+    re.IGNORECASE,
+)
+EXTERNAL_DEFINED_NAME = re.compile(rb"<(?:\w+:)?definedName\b[^>]*>[^<]*[\[|]", re.IGNORECASE)
 HEADER_SCAN_ROWS = 20
 
 
@@ -177,6 +184,7 @@ def check_upload(fileobj, *, name: str, size: int, max_bytes: int) -> None:
         with zipfile.ZipFile(fileobj) as zf:
             names = set(zf.namelist())
             total = sum(i.file_size for i in zf.infolist())
+            _check_external_links(zf, names)
     except zipfile.BadZipFile as exc:
         raise ImportFileError(_("Tệp không phải bảng tính Excel .xlsx hợp lệ.")) from exc
     finally:
@@ -185,6 +193,37 @@ def check_upload(fileobj, *, name: str, size: int, max_bytes: int) -> None:
         raise ImportFileError(_("Tệp không phải bảng tính Excel .xlsx hợp lệ."))
     if total > MAX_UNCOMPRESSED:
         raise ImportFileError(_("Nội dung tệp sau khi giải nén quá lớn."))
+
+
+def _external_link_error() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "Bảng tính có liên kết tới tệp hoặc nguồn dữ liệu bên ngoài. Hãy xóa các liên kết "
+            "ngoài (Dữ liệu → Sửa liên kết → Ngắt liên kết), chỉ dán giá trị rồi tải lại."
+        )
+    )
+
+
+def _check_external_links(zf: zipfile.ZipFile, names: set[str]) -> None:
+    """Refuse workbooks with external link parts, external relationships of the workbook or
+    defined names that point into another workbook."""
+    if any(
+        n.lower().startswith(("xl/externallinks/", "xl/connections", "xl/querytables/"))
+        for n in names
+    ):
+        raise _external_link_error()
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels in names:
+        info = zf.getinfo(rels)
+        if info.file_size <= 1024 * 1024 and b'TargetMode="External"' in zf.read(rels):
+            raise _external_link_error()
+    info = zf.getinfo("xl/workbook.xml") if "xl/workbook.xml" in names else None
+    if (
+        info is not None
+        and info.file_size <= 5 * 1024 * 1024
+        and EXTERNAL_DEFINED_NAME.search(zf.read("xl/workbook.xml"))
+    ):
+        raise _external_link_error()
 
 
 def _mb(size: int) -> str:
@@ -255,6 +294,8 @@ def read_workbook(fileobj) -> ParsedWorkbook:
                     continue
                 if getattr(cell, "data_type", None) == "f":
                     formulas.add(idx)
+                    if EXTERNAL_FORMULA.search(str(value)):
+                        raise _external_link_error()
                 values[idx] = value
                 if (row_no, idx) in wanted_tops:
                     top_values[(row_no, idx)] = value

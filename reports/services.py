@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import audit, outbox
+
 from .models import ExportJob
 from .registry import ReportError, UnknownReport, get_builder
 
@@ -43,23 +45,16 @@ def request_export(*, kind: str, params: dict | None, user) -> ExportJob:
         job = ExportJob.objects.create(
             kind=kind, parameters=params, requested_by=user, celery_task_id=task_id
         )
-        transaction.on_commit(lambda: _dispatch(job_id=job.pk, task_id=task_id))
-    return job
-
-
-def _dispatch(*, job_id: int, task_id: str) -> None:
-    from .tasks import run_export_job
-
-    try:
-        run_export_job.apply_async(kwargs={"job_id": job_id}, task_id=task_id)
-    except Exception:
-        # The broker is unreachable: say so on the job instead of leaving it queued forever.
-        logger.exception("Could not dispatch export job %s", job_id)
-        with translation.override(settings.LANGUAGE_CODE):
-            message = _("Không gửi được yêu cầu tới hàng đợi xử lý. Vui lòng thử lại sau.")
-        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-            status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
+        audit.record(user, action=audit.EXPORT_REQUEST, obj=job, detail=kind)
+        # Through the outbox: with the broker down the job stays queued and is published by
+        # core.tasks.sweep_outbox when Redis is back (run_job is idempotent by status).
+        outbox.enqueue(
+            "reports.run_export_job",
+            kwargs={"job_id": job.pk},
+            task_id=task_id,
+            dedupe_key=f"reports.job:{job.pk}",
         )
+    return job
 
 
 class _Progress:

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core import audit
+
 from . import selectors, services
 from .registry import ReportBuilder, UnknownReport, get_builder, to_json
 
@@ -103,6 +105,7 @@ def download(request, public_id):
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    audit.record(request, action=audit.EXPORT_DOWNLOAD, obj=job, detail=job.kind)
     return FileResponse(
         handle, as_attachment=True, filename=job.filename, content_type=job.content_type
     )

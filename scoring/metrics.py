@@ -395,3 +395,12 @@ def recompute_set(*, criteria_set: CriteriaSet, by=None) -> int:
     ):
         total += recompute_assessment(assessment=assessment, by=by, sources=sources)
     return total
+
+
+def request_recompute(*, criteria_set) -> None:
+    """Queue the recomputation of a whole set for a worker (through the outbox, so a broker
+    outage delays it instead of losing it)."""
+    from core import outbox
+
+    with transaction.atomic():
+        outbox.enqueue("scoring.tasks.recompute_metrics", kwargs={"set_id": criteria_set.pk})

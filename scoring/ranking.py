@@ -167,7 +167,7 @@ def _write(assessments: list[Assessment], names: list[str]) -> None:
     fields = [Assessment._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     # identifiers come from the model's own metadata, values are parameters
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608  # nosec B608
         quote(Assessment._meta.db_table),
         ", ".join(f"{quote(f.column)} = %s" for f in fields),
         quote(Assessment._meta.pk.column),

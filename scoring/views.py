@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import has_role
+from core.text import parse_id
 
 from . import criteria_io, rules, selectors, services, tree, workflow
 from .forms import (
@@ -591,7 +592,7 @@ def explanation_request(request, public_id):
     questions = {
         key[2:]: value
         for key, value in request.POST.items()
-        if key.startswith("q_") and key[2:].isdigit()
+        if key.startswith("q_") and parse_id(key[2:]) is not None
     }
     if form.is_valid():
         try:

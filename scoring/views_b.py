@@ -7,7 +7,6 @@ the head); everyone else gets 404. Writes go to scoring.ranking / scoring.metric
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -146,13 +145,10 @@ def ranking_recompute(request, year: int, group: str):
 @require_POST
 def ranking_metrics(request, year: int, group: str):
     """Recompute the auto-scored leaves of the whole set (a Celery task) and the ranking."""
-    from .tasks import recompute_metrics
-
     criteria_set = _set_or_404(request, year, group)
     if not _can_recompute(request.user):
         raise PermissionDenied
-    set_id = criteria_set.pk
-    transaction.on_commit(lambda: recompute_metrics.delay(set_id=set_id))
+    metrics.request_recompute(criteria_set=criteria_set)
     messages.success(
         request,
         _("Đã gửi yêu cầu tính lại điểm các tiêu chí chấm tự động; kết quả cập nhật sau ít phút."),

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.text import parse_id
+
 from . import services
 from .forms import (
     CampaignLinkForm,
@@ -390,7 +392,7 @@ def tokens_print(request, public_id):
     tokens = InvitationToken.objects.filter(survey=survey, used_at__isnull=True).select_related(
         "agency"
     )
-    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()]
+    ids = [i for i in map(parse_id, request.GET.get("ids", "").split(",")) if i is not None]
     if ids:
         tokens = tokens.filter(pk__in=ids)
     tokens = list(tokens.order_by("pk")[:500])

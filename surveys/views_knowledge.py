@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.text import parse_id
+
 from . import knowledge, selectors
 from .models import TEST_KINDS, Survey, SurveyStatus, TestAttempt
 from .services import SurveyError
@@ -71,7 +73,7 @@ def attempt_view(request, public_id):
         except SurveyError as exc:
             messages.error(request, exc.message)
             selected = {
-                q: [int(v) for v in vals if str(v).isdigit()] for q, vals in answers.items()
+                q: [i for i in map(parse_id, vals) if i is not None] for q, vals in answers.items()
             }
             return render(
                 request,

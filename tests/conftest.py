@@ -8,7 +8,7 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; the ORM refuses that unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-REQUIRED_MARKERS = ("e2e", "postgres", "redis")
+REQUIRED_MARKERS = ("e2e", "postgres", "redis", "faults")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

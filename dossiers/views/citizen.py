@@ -19,12 +19,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from agencies.models import Agency
+from core import audit
 from procedures import selectors as procedure_selectors
 from procedures.models import OnlineLevel, ProcedureCase, RequiredDocument
 
 from .. import deadlines, selectors, services, workflow
 from ..forms.citizen import DetailsForm, DocumentsForm, StartForm, SupplementForm, WithdrawForm
 from ..models import Channel, DossierAttachment, Status, Step
+from .staff import purged_response
 
 APPLICANT_KINDS = frozenset({User.Kind.CITIZEN, User.Kind.ORGANISATION})
 # Agencies that can be competent for a procedure when the catalogue names none.
@@ -564,14 +566,23 @@ def attachment_download(request, public_id, pk: int):
         .filter(pk=pk, dossier__public_id=public_id)
         .first()
     )
-    if attachment is None or not attachment.file:
+    if attachment is None or not selectors.can_download(user=request.user, attachment=attachment):
         raise Http404
-    if not selectors.can_download(user=request.user, attachment=attachment):
+    if attachment.purged_at is not None:
+        return purged_response(request, attachment)
+    if not attachment.file:
         raise Http404
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
+    if attachment.dossier.applicant_user_id != request.user.pk:  # staff reading personal data
+        audit.record(
+            request,
+            action=audit.ATTACHMENT_DOWNLOAD,
+            obj=attachment.dossier,
+            detail=str(attachment.pk),
+        )
     response = FileResponse(
         handle,
         as_attachment=True,

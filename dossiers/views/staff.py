@@ -24,6 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 from accounts.permissions import agencies_of, is_staff_user
 from agencies import worktime
+from core import audit
+from core.text import parse_id
 from procedures.models import ProcedureCase, ProcedureVersion
 from reports import services as report_services
 
@@ -68,8 +70,12 @@ def _add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+_as_id = parse_id  # no "²", no 5,000-digit ids
+
+
 def _in_force_version(pk) -> ProcedureVersion | None:
-    if not str(pk or "").isdigit():
+    pk = _as_id(pk)
+    if pk is None:
         return None
     return (
         ProcedureVersion.objects.in_force_on(timezone.localdate())
@@ -80,7 +86,8 @@ def _in_force_version(pk) -> ProcedureVersion | None:
 
 
 def _case_of(version: ProcedureVersion, pk) -> ProcedureCase | None:
-    if not str(pk or "").isdigit():
+    pk = _as_id(pk)
+    if pk is None:
         return None
     return ProcedureCase.objects.filter(version=version, pk=int(pk)).first()
 
@@ -287,7 +294,7 @@ def queue(request):
     status = request.GET.get("status", "")
     base = selectors.queue_for(
         user=request.user,
-        filters={"status": int(status)} if status.isdigit() else {},
+        filters={"status": _as_id(status)} if _as_id(status) is not None else {},
     )
     filterset = DossierQueueFilter(request.GET or None, queryset=base)
     dossiers = filterset.qs if filterset.is_bound else base
@@ -399,6 +406,7 @@ def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
 @require_GET
 def staff_detail(request, code):
     dossier = selectors.get_for_staff(user=request.user, code=code)
+    audit.record(request, action=audit.DOSSIER_VIEW, obj=dossier)
     return _render_detail(request, dossier)
 
 
@@ -493,13 +501,29 @@ def staff_attachment(request, code, pk):
     attachment = get_object_or_404(
         DossierAttachment.objects.select_related("dossier"), pk=pk, dossier=dossier
     )
-    if not attachment.file or not selectors.can_download(user=request.user, attachment=attachment):
+    if not selectors.can_download(user=request.user, attachment=attachment):
         raise Http404
+    if attachment.purged_at is not None:
+        return purged_response(request, attachment)
+    if not attachment.file:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    audit.record(request, action=audit.ATTACHMENT_DOWNLOAD, obj=dossier, detail=str(attachment.pk))
     return FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
         content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+def purged_response(request, attachment: DossierAttachment) -> HttpResponse:
+    """410 Gone: the file was deleted by `purge_attachments` after the retention period."""
+    return render(
+        request, "dossiers/attachment_purged.html", {"attachment": attachment}, status=410
     )
 
 
@@ -517,7 +541,9 @@ def _pdf_response(dossier: Dossier, number: int) -> HttpResponse:
 @require_GET
 def form_pdf(request, code, number):
     dossier = selectors.get_for_staff(user=request.user, code=code)
-    return _pdf_response(dossier, number)
+    response = _pdf_response(dossier, number)
+    audit.record(request, action=audit.FORM_PDF, obj=dossier, detail=f"Mẫu {number:02d}")
+    return response
 
 
 @login_required
