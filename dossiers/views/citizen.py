@@ -501,7 +501,8 @@ def answer_supplement(request, public_id):
             messages.error(request, _message(exc))
     note = form.cleaned_data.get("note", "") if valid or "note" in form.cleaned_data else ""
     if valid and not failed:
-        has_files = supplement.attachments.exists()
+        # a fresh query: `supplement` may carry a prefetched (stale) attachment list
+        has_files = DossierAttachment.objects.filter(supplement_request=supplement).exists()
         if not has_files and not note.strip():
             form.add_error(
                 None,

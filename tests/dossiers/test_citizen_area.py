@@ -159,6 +159,19 @@ def test_supplement_answer_flow(citizen_client, world):
     assert "Gửi bổ sung" not in citizen_client.get(detail_url).content.decode()
 
 
+def test_supplement_answered_with_files_only(citizen_client, world):
+    """The files alone answer the request (no note needed): a regression where the view
+    looked at a prefetched, empty attachment list and refused the answer."""
+    dossier, request = _waiting_supplement(world)
+    response = citizen_client.post(
+        reverse("dossiers:citizen_answer_supplement", args=[dossier.public_id]),
+        {"item_0": pdf("ket-hon.pdf"), "revision": dossier.revision},
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.answered_at is not None
+
+
 def test_supplement_with_a_bad_file_keeps_the_request_open(citizen_client, world):
     dossier, request = _waiting_supplement(world)
     from django.core.files.uploadedfile import SimpleUploadedFile
