@@ -1,5 +1,7 @@
 """Root URLs. Public paths are Vietnamese slugs; every app owns its own urls module."""
 
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -18,6 +20,11 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("core.urls")),
 ]
+
+if os.environ.get("BENCH_MODE") == "1":  # `make bench` ceiling: a bare view (bench/views.py)
+    from bench.views import hello
+
+    urlpatterns.insert(0, path("__bench/hello/", hello))
 
 handler403 = "core.views.error_403"
 handler404 = "core.views.error_404"

@@ -59,13 +59,39 @@ def register_queryset(*, unit: Agency, date_from: datetime.date, date_to: dateti
     end = datetime.datetime.combine(
         date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
     )
-    handoffs = DossierEvent.objects.filter(kind=DossierEvent.Kind.HANDOFF).order_by("at", "pk")
+    handoffs = (
+        DossierEvent.objects.filter(kind=DossierEvent.Kind.HANDOFF)
+        .only("dossier_id", "at", "from_unit_id", "to_unit_id")
+        .order_by("at", "pk")
+    )
     return (
         Dossier.objects.filter(receiving_unit=unit, received_at__gte=start, received_at__lt=end)
         .select_related("procedure_version", "competent_agency")
+        # only the register's columns: a version row carries long texts and the import JSON
+        .only(*REGISTER_FIELDS)
         .prefetch_related(Prefetch("events", queryset=handoffs, to_attr="handoffs"))
         .order_by("received_at", "code")
     )
+
+
+REGISTER_FIELDS = (
+    "code",
+    "copies",
+    "owner_name",
+    "applicant_name",
+    "applicant_address",
+    "applicant_phone",
+    "receiving_unit_id",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "resolved_on_spot",
+    "status",
+    "outcome",
+    "procedure_version__name",
+    "competent_agency__name",
+)
 
 
 def _note(dossier: Dossier) -> str:
