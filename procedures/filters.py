@@ -1,4 +1,8 @@
 import django_filters
+from django import forms
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -12,6 +16,21 @@ LEVEL_CHOICES = [
     ("xa", _("Cấp xã")),
 ]
 LEVEL_FIELDS = {"tinh": "at_province", "huyen": "at_district", "xa": "at_commune"}
+# The dropdowns' options (fields; agencies linked to a procedure: a DISTINCT over the links)
+# are cached briefly instead of rebuilt on every request; choosing still validates against
+# the live queryset, so an option added meanwhile is accepted, only listed a little later.
+CHOICES_CACHE_SECONDS = 300
+CACHED_CHOICE_FILTERS = ("linh_vuc", "co_quan")
+
+
+class Select(forms.Select):  # named "Select": crispy derives the CSS class "select" from it
+    """Django's <select> without one template include per option (~170 agencies): same HTML
+    for flat choices, rendered by the project's template engine."""
+
+    template_name = "procedures/widgets/select.html"
+
+    def _render(self, template_name, context, renderer=None):
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308  # nosec B308
 
 
 class ProcedureFilter(django_filters.FilterSet):
@@ -46,6 +65,19 @@ class ProcedureFilter(django_filters.FilterSet):
     class Meta:
         model = ProcedureVersion
         fields: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in CACHED_CHOICE_FILTERS:
+            field = self.form.fields[name]
+            key = f"procedures:filter-choices:{name}"
+            options = cache.get(key)
+            if options is None:
+                options = [(obj.pk, str(obj)) for obj in field.queryset]
+                cache.set(key, options, CHOICES_CACHE_SECONDS)
+            # plain (value, label) pairs: bypass django-filter's iterator wrapping of the setter
+            field.widget = Select(attrs=field.widget.attrs)
+            forms.ChoiceField.choices.fset(field, [("", field.empty_label), *options])
 
     def filter_search(self, queryset, name, value):
         return selectors.search(queryset, value)

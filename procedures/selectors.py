@@ -9,6 +9,9 @@ from core.text import search_words
 
 from .models import ProcedureCase, ProcedureVersion
 
+# columns no public page shows: the imported source record and the folded search text
+HEAVY_COLUMNS = ("raw", "search_text")
+
 
 def parse_day(value: str | None) -> tuple[datetime.date, bool]:
     """`?ngay=YYYY-MM-DD` → (day, ok). Missing → today, ok; malformed → today, not ok."""
@@ -36,6 +39,7 @@ def catalogue(*, day: datetime.date) -> QuerySet[ProcedureVersion]:
     return (
         ProcedureVersion.objects.in_force_on(day)
         .select_related("procedure", "field")
+        .defer(*HEAVY_COLUMNS)
         .order_by("field__name", "procedure__code")
     )
 
@@ -57,6 +61,7 @@ def version_for(*, code: str, day: datetime.date) -> ProcedureVersion | None:
         ProcedureVersion.objects.in_force_on(day)
         .filter(procedure__code=code)
         .select_related("procedure", "field", "announcement", "replaced_by")
+        .defer(*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
         .prefetch_related(*detail_prefetch())
         .first()
     )
@@ -67,6 +72,7 @@ def latest_version(*, code: str) -> ProcedureVersion | None:
     return (
         ProcedureVersion.objects.filter(procedure__code=code)
         .select_related("procedure", "field", "announcement", "replaced_by")
+        .defer(*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
         .prefetch_related(*detail_prefetch())
         .order_by("-valid_from", "-number")
         .first()
@@ -77,6 +83,7 @@ def versions_of(*, code: str) -> list[ProcedureVersion]:
     return list(
         ProcedureVersion.objects.filter(procedure__code=code)
         .select_related("announcement")
+        .defer(*HEAVY_COLUMNS)
         .order_by("-valid_from", "-number")
     )
 

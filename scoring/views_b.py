@@ -6,9 +6,13 @@ the head); everyone else gets 404. Writes go to scoring.ranking / scoring.metric
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,9 +48,8 @@ def _chart_data(rows) -> dict:
     }
 
 
-def _ranking_page(request, criteria_set: CriteriaSet):
+def _render_table(request, criteria_set: CriteriaSet, *, staff_view: bool) -> str:
     rows = list(ranking.rows(criteria_set=criteria_set, user=request.user))
-    user = request.user
     order = ranking.area_order(criteria_set)
     codes = [code for code, _name in order]
     table = [
@@ -58,15 +61,39 @@ def _ranking_page(request, criteria_set: CriteriaSet):
         "areas": order,
         "table": table,
         "chart": _chart_data(rows),
+        "staff_view": staff_view,
+        "bands": criteria_set.bands.order_by("-min_index"),
+    }
+    return render_to_string("scoring/ranking/_table.html", context, request=request)
+
+
+def _table_html(request, criteria_set: CriteriaSet, *, staff_view: bool) -> str:
+    """The table, legend and chart data; cached for the public (staff see live statuses)."""
+    if staff_view:
+        return _render_table(request, criteria_set, staff_view=True)
+    key = ranking.public_table_cache_key(criteria_set, language=get_language())
+    html = cache.get(key)
+    if html is None:
+        html = _render_table(request, criteria_set, staff_view=False)
+        cache.set(key, str(html), ranking.TABLE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308  # nosec B308 - our own rendered template output
+
+
+def _ranking_page(request, criteria_set: CriteriaSet):
+    user = request.user
+    staff_view = ranking.sees_unpublished(user)
+    context = {
+        "criteria_set": criteria_set,
+        "group_slug": ranking.GROUP_SLUGS.get(criteria_set.target_group),
+        "table_html": _table_html(request, criteria_set, staff_view=staff_view),
         "published_sets": [
             (s, ranking.GROUP_SLUGS.get(s.target_group)) for s in ranking.published_sets()
         ],
-        "staff_view": ranking.sees_unpublished(user),
+        "staff_view": staff_view,
         "can_recompute": _can_recompute(user),
         "can_publish": ranking.can_publish(user) and not criteria_set.is_published,
         "can_publish_more": ranking.can_publish(user) and criteria_set.is_published,
         "can_download": may_download(user, criteria_set),
-        "bands": criteria_set.bands.order_by("-min_index"),
     }
     return render(request, "scoring/ranking/page.html", context)
 

@@ -1,0 +1,73 @@
+"""The public ranking table is cached (perf, issue 7) but never shows a stale ranking."""
+
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from scoring import ranking
+from scoring.models import Assessment, Score
+from tests.factories import AgencyFactory
+from tests.scoring.factories_b import make_assessments, make_set, make_tree
+
+S = Assessment.Status
+
+
+@pytest.fixture
+def published_set():
+    s = make_set(year=2025)
+    _roots, leaves = make_tree(s, areas=2, criteria=1, leaves=2, leaf_max=Decimal("5"))
+    agencies = [
+        AgencyFactory(name=n, electronic_id=f"000.8{i}.00.H13")
+        for i, n in enumerate(["Sở Công Thương", "Sở Xây dựng"])
+    ]
+    make_assessments(s, agencies, leaves, status=S.PUBLISHED, seed=3)
+    s.published_at = s.created_at
+    s.save()
+    ranking.compute(criteria_set=s)
+    return s
+
+
+def index_cells(body: str) -> list[str]:
+    return [
+        line.split(">")[1].split("<")[0]
+        for line in body.splitlines()
+        if 'class="text-end fw-bold"' in line
+    ]
+
+
+@pytest.mark.django_db
+@time_machine.travel("2026-03-02 09:00 +07:00", tick=False)
+def test_public_table_is_cached_and_follows_recompute_and_hiding(client, published_set):
+    ranking.compute(criteria_set=published_set)  # inside the frozen instant, like the later one
+    page = reverse("scoring:public_ranking")
+    first = client.get(page).content.decode()
+    assert "Sở Công Thương" in first and "Sở Xây dựng" in first
+    # a direct edit that nothing announces is not seen: the table really is served from cache
+    Assessment.objects.filter(criteria_set=published_set).update(index_pct=Decimal("1.23"))
+    assert "1,23" not in client.get(page).content.decode()
+    assert "1.23" not in client.get(page).content.decode()
+    # new scores + recompute at the very same (frozen) instant: the new index is shown
+    Score.objects.filter(assessment__criteria_set=published_set).update(
+        appraised_points=Decimal("5")
+    )
+    ranking.compute(criteria_set=published_set)
+    cells = index_cells(client.get(page).content.decode())
+    assert len(cells) == 2 and all(c.startswith("100") for c in cells), cells
+    # an assessment taken out of publication disappears at once
+    hidden = published_set.assessments.get(agency__name="Sở Xây dựng")
+    Assessment.objects.filter(pk=hidden.pk).update(status=S.APPROVED)
+    body = client.get(page).content.decode()
+    assert "Sở Công Thương" in body and "Sở Xây dựng" not in body
+
+
+@pytest.mark.django_db
+@time_machine.travel("2026-03-02 09:00 +07:00", tick=False)
+def test_cache_key_changes_with_language_and_recompute(published_set):
+    ranking.compute(criteria_set=published_set)
+    key = ranking.public_table_cache_key(published_set, language="vi")
+    assert key != ranking.public_table_cache_key(published_set, language="en")
+    assert key == ranking.public_table_cache_key(published_set, language="vi")
+    ranking.compute(criteria_set=published_set)
+    assert key != ranking.public_table_cache_key(published_set, language="vi")
