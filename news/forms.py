@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.text import parse_id
 from core.uploads import IMAGE_KINDS, validate_upload
 
 from . import images
@@ -27,6 +28,23 @@ MAX_NEW_ATTACHMENTS = 10
 COVER_TOKEN_SALT = "news.cover"  # noqa: S105 (a signing salt, not a secret)
 COVER_TOKEN_MAX_AGE = 24 * 3600
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids a database column cannot hold ("9" * 20 overflows SQLite's `IN (...)`)
+    before querying: only 1–18 ASCII digits reach the database."""
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk":
+            for pk in value:
+                if parse_id(pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
+
 
 _TAG_RE = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 _HOSTILE_RE = re.compile(
@@ -87,7 +105,7 @@ class ArticleForm(forms.ModelForm):
         required=False,
         help_text=_("PDF, DOCX hoặc XLSX, mỗi tệp tối đa 20 MB; chọn được nhiều tệp."),
     )
-    remove_attachments = forms.ModelMultipleChoiceField(
+    remove_attachments = IdMultipleChoiceField(
         label=_("Gỡ tệp đính kèm"),
         queryset=Attachment.objects.none(),
         required=False,

@@ -9,6 +9,7 @@ The parent of "3.2.1" is "3.2" (by code); "Cách tính điểm" takes the Vietna
 """
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -38,6 +39,9 @@ NO = {"", "không", "0", "false", "no"}
 MAX_ROWS = 2000
 
 
+MAX_TIER_POINTS = Decimal(10**6)
+
+
 def parse_tiers(text: str) -> list[list[str]]:
     """ "100%=6; 98%=4; 0%=0" → [["1", "6"], ["0.98", "4"], ["0", "0"]]."""
     text = (text or "").strip()
@@ -60,6 +64,11 @@ def parse_tiers(text: str) -> list[list[str]]:
             raise ValueError(
                 _("Bậc “%(p)s” phải có dạng tỷ lệ%%=điểm, ví dụ 80%%=3.") % {"p": part}
             ) from exc
+        # NaN breaks the comparisons below and 1E+999999 would be written out in full
+        if not (pct.is_finite() and points.is_finite() and abs(points) < MAX_TIER_POINTS):
+            raise ValueError(
+                _("Bậc “%(p)s” phải có dạng tỷ lệ%%=điểm, ví dụ 80%%=3.") % {"p": part}
+            )
         if pct < 0 or pct > 100:
             raise ValueError(_("Tỷ lệ trong bậc “%(p)s” phải từ 0%% đến 100%%.") % {"p": part})
         ratio = (pct / 100).normalize()
@@ -160,14 +169,33 @@ def _number(value, *, row, label, errors, required=False):
             RowError(row, _("“%(c)s” không phải là số (%(v)s).") % {"c": label, "v": text})
         )
         return None
+    # the bound first: quantize() of a number beyond the context precision raises
     if (
         not number.is_finite()
-        or number != number.quantize(Decimal("0.01"))
         or abs(number) >= 100000
+        or number != number.quantize(Decimal("0.01"))
     ):
         errors.append(RowError(row, _("“%(c)s” không hợp lệ (%(v)s).") % {"c": label, "v": text}))
         return None
     return number
+
+
+def _no_constant(name):
+    raise ValueError(name)
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def loads_params(text: str):
+    """json.loads for metric parameters, refusing what PostgreSQL's jsonb cannot store (NaN,
+    Infinity, 1e999). Raises ValueError (bad JSON, huge integers) or RecursionError (deep
+    nesting)."""
+    return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
 
 
 def _flag(value, *, row, label, errors) -> bool:
@@ -256,10 +284,10 @@ def read_rows(file) -> tuple[list[dict], list[RowError]]:
         params = {}
         if params_text:
             try:
-                params = json.loads(params_text)
+                params = loads_params(params_text)
                 if not isinstance(params, dict):
                     raise ValueError
-            except ValueError:
+            except (ValueError, RecursionError):
                 row_errors.append(RowError(index, _("tham số chỉ số phải là đối tượng JSON.")))
         if code and code not in seen:
             seen[code] = index

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.uploads import validate_upload
 
 from . import rules
-from .criteria_io import format_tiers, parse_tiers
+from .criteria_io import format_tiers, loads_params, parse_tiers
 from .models import CriteriaSet, Criterion, Metric, RuleType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -162,8 +162,8 @@ class CriterionForm(forms.Form):
         if not text:
             return {}
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
+            value = loads_params(text)
+        except (ValueError, RecursionError) as exc:
             raise ValidationError(_("Tham số chỉ số phải là JSON hợp lệ.")) from exc
         if not isinstance(value, dict):
             raise ValidationError(_("Tham số chỉ số phải là một đối tượng JSON."))
@@ -197,7 +197,10 @@ class SelfScoreForm(forms.Form):
     ratio_pct = NumberField(
         label=_("Tỷ lệ đạt (%)"), required=False, min_value=0, max_value=100, decimal_places=2
     )
-    count = forms.IntegerField(label=_("Số lượng"), required=False, min_value=0)
+    # the column is a PositiveIntegerField: a larger count would overflow the database
+    count = forms.IntegerField(
+        label=_("Số lượng"), required=False, min_value=0, max_value=2_147_483_647
+    )
     explanation = forms.CharField(
         label=_("Giải thích, thuyết minh"),
         required=False,

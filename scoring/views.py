@@ -211,7 +211,10 @@ def criterion_add(request, public_id):
     criteria_set = _set_or_404(public_id)
     parent = None
     if request.GET.get("parent"):
-        parent = get_object_or_404(Criterion, pk=request.GET["parent"], criteria_set=criteria_set)
+        parent_id = parse_id(request.GET["parent"])
+        if parent_id is None:
+            raise Http404
+        parent = get_object_or_404(Criterion, pk=parent_id, criteria_set=criteria_set)
     form = CriterionForm(
         request.POST or None,
         criteria_set=criteria_set,
@@ -328,7 +331,10 @@ def assessment_start(request, public_id):
     criteria_set = _set_or_404(public_id)
     from agencies.models import Agency
 
-    agency = get_object_or_404(Agency, pk=request.POST.get("agency"))
+    agency_id = parse_id(request.POST.get("agency"))
+    if agency_id is None:
+        raise Http404
+    agency = get_object_or_404(Agency, pk=agency_id)
     try:
         assessment = services.start_assessment(
             criteria_set=criteria_set, agency=agency, by=request.user

@@ -4,9 +4,11 @@ back into {question code: raw value}. Validation of answers is surveys.services.
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.text import parse_id
 
 from .models import (
     SCALE5_CHOICES,
@@ -20,6 +22,22 @@ from .models import (
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids a database column cannot hold ("9" * 20 overflows SQLite's `IN (...)`)
+    before querying: only 1–18 ASCII digits reach the database."""
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk":
+            for pk in value:
+                if parse_id(pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
 
 
 class SurveyForm(forms.ModelForm):
@@ -44,6 +62,7 @@ class SurveyForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "target_agencies": forms.SelectMultiple(attrs={"size": 8}),
         }
+        field_classes = {"target_agencies": IdMultipleChoiceField}
         help_texts = {
             "time_limit_minutes": _("Chỉ dùng cho bài kiểm tra kiến thức, kỹ năng."),
             "draw_count": _("Chỉ dùng cho bài kiểm tra kiến thức, kỹ năng."),

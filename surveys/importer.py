@@ -84,6 +84,14 @@ def import_paper_forms(*, survey: Survey, file, by) -> ImportResult:
         serial = get(serial_col)
         if not serial:
             result.errors.append(RowError(row_number, header[serial_col], _t("Thiếu số phiếu.")))
+        elif len(serial) > services.SERIAL_MAX:
+            result.errors.append(
+                RowError(
+                    row_number,
+                    header[serial_col],
+                    _t("Số phiếu tối đa %(n)s ký tự.") % {"n": services.SERIAL_MAX},
+                )
+            )
         elif serial in existing:
             result.errors.append(
                 RowError(

@@ -106,6 +106,8 @@ class AnswersInvalid(SurveyError):
 
 # --- validation of one answer ------------------------------------------------------------------
 REQUIRED_MSG = _("Vui lòng trả lời câu hỏi này.")
+INT_MIN, INT_MAX = -2_147_483_648, 2_147_483_647
+SERIAL_MAX = 40  # Response.paper_serial max_length
 
 
 def _is_empty(raw) -> bool:
@@ -155,6 +157,8 @@ def clean_value(question: Question, raw) -> dict | None:
     if qtype == QuestionType.NUMBER:
         value = _as_int(raw, _("Vui lòng nhập một số nguyên."))
         low, high = question.min_value, question.max_value
+        if not INT_MIN <= value <= INT_MAX:  # Answer.value_int is an IntegerField
+            raise ValidationError(_("Giá trị quá lớn."))
         if (low is not None and value < low) or (high is not None and value > high):
             raise ValidationError(
                 _t("Giá trị phải từ %(low)s đến %(high)s.")
@@ -168,6 +172,8 @@ def clean_value(question: Question, raw) -> dict | None:
         text = str(raw).strip()
         if len(text) > TEXT_MAX:
             raise ValidationError(_t("Câu trả lời dài quá %(n)s ký tự.") % {"n": TEXT_MAX})
+        if "\x00" in text:  # PostgreSQL refuses NUL in text (multipart posts keep it)
+            raise ValidationError(_("Câu trả lời chứa ký tự không hợp lệ."))
         return {"value_text": text}
     allowed = _option_values(question)
     bad_option = _("Phương án đã chọn không có trong câu hỏi này.")
@@ -432,6 +438,13 @@ def record_paper_response(
     serial = (serial or "").strip()
     if not serial:
         raise AnswersInvalid({"__serial__": str(_("Vui lòng nhập số phiếu."))})
+    if len(serial) > SERIAL_MAX or "\x00" in serial:  # the column's size; PostgreSQL and NUL
+        raise AnswersInvalid(
+            {
+                "__serial__": _t("Số phiếu tối đa %(n)s ký tự, không chứa ký tự đặc biệt.")
+                % {"n": SERIAL_MAX}
+            }
+        )
     if survey.status == SurveyStatus.DRAFT:
         raise SurveyNotOpen(_("Khảo sát chưa được mở nên chưa nhập phiếu được."))
     if Response.objects.filter(survey=survey, paper_serial=serial).exists():
