@@ -2,7 +2,6 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -30,7 +29,7 @@ class Select(forms.Select):  # named "Select": crispy derives the CSS class "sel
     template_name = "procedures/widgets/select.html"
 
     def _render(self, template_name, context, renderer=None):
-        return mark_safe(render_to_string(template_name, context))  # noqa: S308  # nosec B308
+        return render_to_string(template_name, context)  # already a SafeString
 
 
 class ProcedureFilter(django_filters.FilterSet):

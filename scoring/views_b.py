@@ -76,7 +76,7 @@ def _table_html(request, criteria_set: CriteriaSet, *, staff_view: bool) -> str:
     if html is None:
         html = _render_table(request, criteria_set, staff_view=False)
         cache.set(key, str(html), ranking.TABLE_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308  # nosec B308 - our own rendered template output
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703 (our own rendered template)
 
 
 def _ranking_page(request, criteria_set: CriteriaSet):
