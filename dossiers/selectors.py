@@ -200,3 +200,20 @@ def can_download(*, user, attachment: DossierAttachment) -> bool:
     if dossier.applicant_user_id is not None and dossier.applicant_user_id == user.pk:
         return True
     return is_visible_to_staff(user=user, dossier=dossier)
+
+
+def returned_between(*, agency_ids, date_from: datetime.date, date_to: datetime.date):
+    """Dossiers returned in [date_from, date_to] (local dates) whose competent agency or
+    receiving unit is one of `agency_ids`, newest first — the SIPAS sampling frame's source.
+    The caller decides who may see them (surveys: appraisers and administrators only)."""
+    ids = list(agency_ids)
+    return (
+        Dossier.objects.filter(
+            Q(competent_agency_id__in=ids) | Q(receiving_unit_id__in=ids),
+            status=Status.RETURNED,
+            returned_at__date__gte=date_from,
+            returned_at__date__lte=date_to,
+        )
+        .select_related("procedure_version__procedure", "competent_agency")
+        .order_by("-returned_at", "-pk")
+    )

@@ -90,7 +90,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import PROVINCE_WIDE_ROLES, roles_of
 from agencies.models import Agency
 
-from .models import Channel, Dossier, Outcome, Status, Step, SupplementRequest
+from .models import Apology, Channel, Dossier, Outcome, Status, Step, SupplementRequest
 
 # --------------------------------------------------------------------------------------------
 # Periods
@@ -613,3 +613,18 @@ def dossiers_behind(
         .select_related("procedure_version", "competent_agency", "receiving_unit")
         .order_by(F("received_at").desc(nulls_last=True), "-pk")
     )
+
+
+def late_apology_counts(*, agency: Agency, period: Period, include_children: bool) -> dict:
+    """Dossiers resolved in the period that were late or needed an apology (Mẫu 04), and how
+    many of them carry an apology — one query (the PAR "late dossiers with an apology" figure)."""
+    ids = scope_ids(agency, include_children=include_children)
+    apologised = Exists(Apology.objects.filter(dossier=OuterRef("pk")))
+    late = (
+        Dossier.objects.filter(competent_agency_id__in=ids)
+        .filter(figure_q("resolved", period))
+        .annotate(apologised=apologised)
+        .filter(Q(outcome=Outcome.LATE) | Q(apologised=True))
+    )
+    counts = late.aggregate(late=Count("pk"), with_apology=Count("pk", filter=Q(apologised=True)))
+    return {"late": counts["late"] or 0, "with_apology": counts["with_apology"] or 0}

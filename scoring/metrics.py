@@ -16,7 +16,7 @@ Metrics and the rule input they give (ratios are fractions in [0, 1]):
 | metric                   | figure (auto_value)                                  | source                          |
 | on_time_rate             | (early + on time) / resolved                         | dossiers.statistics.compute     |
 | online_rate              | received online / received                           | dossiers.statistics.compute     |
-| late_apology_rate        | late dossiers with an apology (Mẫu 04) / late ones   | read on dossiers.models (below) |
+| late_apology_rate        | late dossiers with an apology (Mẫu 04) / late ones   | dossiers.statistics            |
 | sipas_index              | SIPAS index % / 100                                  | surveys.selectors.sipas_index   |
 | sipas_element            | one element's index % / 100 ({"element": "procedures"}) | surveys.selectors.sipas_index |
 | post_dossier_rating      | (mean answer − 1) / (scale_max − 1): 1 Không hài lòng → 0, 3 Rất hài lòng → 1; question "DG11" (overall) when present, else the mean of all rating questions | surveys.selectors.dossier_rating_average |
@@ -32,7 +32,7 @@ manual rules get no automatic points (the figure is shown to the appraiser only)
 which carries an apology (an apology moves the due moment, so a dossier apologised for and then
 finished by the new date has outcome on time but was late against its first appointment). When
 there is no late dossier the rate is 100 % (nothing to apologise for). This is a small read-only
-query on dossiers.models.Dossier / Apology: dossiers.statistics has no such figure.
+dossiers.statistics.late_apology_counts.
 
 No data (nothing resolved, no survey answers, surveys selectors missing): auto_value and
 auto_points stay empty and auto_inputs says "chưa có dữ liệu" with the reason.
@@ -49,9 +49,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from dossiers import statistics as dossier_statistics
 
 from . import rules
 from .models import Assessment, CriteriaSet, Criterion, Metric, RuleType, Score
@@ -160,7 +161,11 @@ class Sources:
     def late_apology(self, agency, include_children: bool) -> dict:
         return self._cached(
             ("apology", agency.pk, include_children),
-            lambda: late_apology_counts(agency, self.period, include_children),
+            lambda: dossier_statistics.late_apology_counts(
+                agency=agency,
+                period=dossier_statistics.Period(*self.period),
+                include_children=include_children,
+            ),
         )
 
     def survey(self, name: str, agency, **extra):
@@ -186,24 +191,6 @@ def _call_surveys(name: str, agency, period, year: int, extra: dict):
     if name == "knowledge_results":
         return fn(agency=agency, year=year, **extra)
     return fn(agency=agency, date_from=date_from, date_to=date_to, **extra)
-
-
-def late_apology_counts(agency, period, include_children: bool) -> dict:
-    """Late dossiers resolved in the period and how many carry an apology (one query)."""
-    from dossiers import statistics
-    from dossiers.models import Apology, Dossier, Outcome
-
-    p = statistics.Period(*period)
-    ids = statistics.scope_ids(agency, include_children=include_children)
-    apologised = Exists(Apology.objects.filter(dossier=OuterRef("pk")))
-    late = (
-        Dossier.objects.filter(competent_agency_id__in=ids)
-        .filter(statistics.figure_q("resolved", p))
-        .annotate(apologised=apologised)
-        .filter(Q(outcome=Outcome.LATE) | Q(apologised=True))
-    )
-    counts = late.aggregate(late=Count("pk"), with_apology=Count("pk", filter=Q(apologised=True)))
-    return {"late": counts["late"] or 0, "with_apology": counts["with_apology"] or 0}
 
 
 # ----------------------------------------------------------------------------- compute

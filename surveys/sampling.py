@@ -5,9 +5,8 @@ units): one row per applicant (same citizen id, else same phone, else same name 
 the latest returned dossier is kept). The sample size is n = N / (1 + N·e²), rounded up, and
 the sample is drawn with random.Random(seed): the same frame and seed give the same sample.
 
-`dossiers.selectors` has no province-wide "returned dossiers for agencies and a period" read
-(its staff queue is scoped to desk / officer memberships), so the frame is read here directly
-from dossiers.models.Dossier — read-only, a single query, nothing written.
+The dossiers are read through `dossiers.selectors.returned_between` (one query); who may see
+the frame (appraisers and administrators) is checked by the view.
 """
 
 import datetime
@@ -16,7 +15,8 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from dossiers.models import Dossier, Status
+from dossiers import selectors as dossier_selectors
+from dossiers.models import Dossier
 
 DEFAULT_MARGIN = 0.05
 SEED_MAX = 999_999
@@ -46,24 +46,6 @@ def new_seed() -> int:
     return secrets.randbelow(SEED_MAX) + 1
 
 
-def returned_dossiers(*, agency_ids, date_from: datetime.date, date_to: datetime.date):
-    """Dossiers returned in [date_from, date_to] (local dates) whose competent agency or
-    receiving unit is one of agency_ids."""
-    from django.db.models import Q
-
-    ids = list(agency_ids)
-    return (
-        Dossier.objects.filter(
-            Q(competent_agency_id__in=ids) | Q(receiving_unit_id__in=ids),
-            status=Status.RETURNED,
-            returned_at__date__gte=date_from,
-            returned_at__date__lte=date_to,
-        )
-        .select_related("procedure_version__procedure", "competent_agency")
-        .order_by("-returned_at", "-pk")
-    )
-
-
 def _applicant_key(d: Dossier) -> str:
     if d.applicant_id_number:
         return "id:" + d.applicant_id_number.strip()
@@ -76,7 +58,9 @@ def frame(*, agency_ids, date_from: datetime.date, date_to: datetime.date) -> li
     """The sampling frame, in a stable order (by return moment, then dossier id)."""
     seen: set[str] = set()
     rows: list[tuple[datetime.datetime, int, FrameRow]] = []
-    for d in returned_dossiers(agency_ids=agency_ids, date_from=date_from, date_to=date_to):
+    for d in dossier_selectors.returned_between(
+        agency_ids=agency_ids, date_from=date_from, date_to=date_to
+    ):
         key = _applicant_key(d)
         if key in seen:
             continue
