@@ -1,10 +1,10 @@
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.widgets import Select
 
 from . import selectors
 from .models import Field, OnlineLevel, ProcedureVersion
@@ -20,16 +20,6 @@ LEVEL_FIELDS = {"tinh": "at_province", "huyen": "at_district", "xa": "at_commune
 # the live queryset, so an option added meanwhile is accepted, only listed a little later.
 CHOICES_CACHE_SECONDS = 300
 CACHED_CHOICE_FILTERS = ("linh_vuc", "co_quan")
-
-
-class Select(forms.Select):  # named "Select": crispy derives the CSS class "select" from it
-    """Django's <select> without one template include per option (~170 agencies): same HTML
-    for flat choices, rendered by the project's template engine."""
-
-    template_name = "procedures/widgets/select.html"
-
-    def _render(self, template_name, context, renderer=None):
-        return render_to_string(template_name, context)  # already a SafeString
 
 
 class ProcedureFilter(django_filters.FilterSet):
@@ -69,7 +59,7 @@ class ProcedureFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for name in CACHED_CHOICE_FILTERS:
             field = self.form.fields[name]
-            key = f"procedures:filter-choices:{name}"
+            key = f"procedures:filter-choices:{name}:{selectors.catalogue_generation()}"
             options = cache.get(key)
             if options is None:
                 options = [(obj.pk, str(obj)) for obj in field.queryset]

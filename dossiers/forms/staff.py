@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from agencies.models import Agency
 from core.text import search_words
 from core.uploads import validate_upload
+from core.widgets import Select
 from procedures.models import ProcedureCase, ProcedureVersion, RequiredDocument
 
 from ..models import Channel, Dossier, Status
@@ -49,8 +50,21 @@ def _lines(text: str) -> list[str]:
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
+    """An agency by name. Lists of hundreds of agencies are built from one values_list query
+    (no model instances, no server-side cursor) and rendered without a template per option."""
+
+    widget = Select
+
     def label_from_instance(self, obj: Agency) -> str:
         return obj.name
+
+    def _get_choices(self):
+        if hasattr(self, "_choices"):  # set explicitly
+            return self._choices
+        options = list(self.queryset.values_list("pk", "name"))
+        return options if self.empty_label is None else [("", self.empty_label), *options]
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
 
 class ProcedureSearchForm(forms.Form):
@@ -476,7 +490,9 @@ class AssignForm(ActionForm):
     action = "assign"
     label = _("Phân công chuyên viên xử lý")
     button = _("Phân công")
-    officer = forms.ModelChoiceField(label=_("Chuyên viên"), queryset=User.objects.none())
+    officer = forms.ModelChoiceField(
+        label=_("Chuyên viên"), queryset=User.objects.none(), widget=Select
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=1000)
 
     def __init__(self, *args, dossier: Dossier, **kwargs):

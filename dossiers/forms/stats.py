@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.widgets import Select
 
 from .. import statistics
 
@@ -105,7 +106,7 @@ class ExportParamsForm(ScopeForm):
 class StatsForm(forms.Form):
     """The statistics page: an agency (only those the user may see) and a reporting period."""
 
-    agency = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int)
+    agency = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int, widget=Select)
     children = forms.ChoiceField(label=_("Phạm vi"), choices=SCOPE_CHOICES, initial="1")
     kind = forms.ChoiceField(
         label=_("Kỳ báo cáo"), choices=list(statistics.PERIOD_KINDS.items()), initial="year"
