@@ -41,6 +41,8 @@ CLOSED_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, S
 PAUSED_STATUSES = frozenset({Status.WAITING_SUPPLEMENT, Status.WAITING_PAYMENT})
 # open (not closed) and not a draft: what the staff queue lists by default
 OPEN_NON_DRAFT = ~Q(step="draft") & ~Q(status__in=sorted(CLOSED_STATUSES))
+# what the queue orders by (overdue first: status, due_at and finished_at decide it)
+QUEUE_SORT_COLUMNS = ("status", "due_at", "submitted_at", "finished_at")
 
 
 class Step(models.TextChoices):
@@ -198,15 +200,22 @@ class Dossier(models.Model):
             ),
             models.Index(fields=["applicant_user", "-created_at"], name="dossier_applicant"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
-            # the staff queue (selectors.queue_for): open dossiers of a unit, by each of the
-            # three unit columns it ORs; partial, so a unit's closed history is never read
+            # the staff queue (selectors.queue_listing): open dossiers of a unit, one index per
+            # unit column; partial, so a unit's closed history is never read, and covering the
+            # columns the queue sorts and splits on, so a page is ordered by index-only scans and
+            # only its 25 rows are read from the table
             *[
                 models.Index(
                     fields=[column],
+                    include=["id", *QUEUE_SORT_COLUMNS, *others],
                     condition=OPEN_NON_DRAFT,
                     name=f"dossier_open_{column.split('_')[0]}",
                 )
-                for column in ("competent_agency", "receiving_unit", "current_unit")
+                for column, others in (
+                    ("competent_agency", []),
+                    ("current_unit", ["competent_agency"]),
+                    ("receiving_unit", ["competent_agency", "current_unit"]),
+                )
             ],
         ]
         constraints = [

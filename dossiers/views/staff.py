@@ -292,14 +292,16 @@ def _badges(dossiers, now) -> None:
 def queue(request):
     _require_staff(request.user)
     status = request.GET.get("status", "")
-    base = selectors.queue_for(
-        user=request.user,
-        filters={"status": _as_id(status)} if _as_id(status) is not None else {},
-    )
-    filterset = DossierQueueFilter(request.GET or None, queryset=base)
-    dossiers = filterset.qs if filterset.is_bound else base
+    filters = {"status": _as_id(status)} if _as_id(status) is not None else {}
+    filterset = DossierQueueFilter(request.GET or None, queryset=Dossier.objects.none())
     if filterset.is_bound and not filterset.is_valid():
-        dossiers = base.none()
+        dossiers = []
+    else:
+        dossiers = selectors.queue_listing(
+            user=request.user,
+            filters=filters,
+            refine=filterset.filter_queryset if filterset.is_bound else None,
+        )
     paginator = Paginator(dossiers, QUEUE_PER_PAGE)
     page = paginator.get_page(request.GET.get("trang"))
     _badges(page.object_list, timezone.now())

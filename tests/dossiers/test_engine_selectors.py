@@ -107,6 +107,58 @@ def test_queue_order_filters_and_constant_queries(django_assert_max_num_queries)
     assert len(rows) == 13
 
 
+def test_queue_listing_matches_queue_for_across_the_three_unit_columns(
+    django_assert_max_num_queries,
+):
+    """The queue page lists each dossier once, in queue_for's order, whichever of its three
+    units (competent, holding, receiving) is in the user's scope — also when all are."""
+    mine, other = AgencyFactory(), AgencyFactory()
+    officer = MembershipFactory(agency=mine, role=Role.PROCESSING_OFFICER).user
+    now = timezone.now()
+    layouts = [  # (competent, current, receiving)
+        (mine, mine, mine),
+        (mine, other, other),
+        (other, mine, other),
+        (other, other, mine),
+        (other, mine, mine),
+        (mine, other, mine),
+        (mine, mine, other),
+        (other, other, other),  # not mine
+    ]
+    made = []
+    for n, (competent, current, receiving) in enumerate(layouts):
+        dossier = DossierFactory(
+            competent_agency=competent,
+            status=Status.PROCESSING if n % 2 else Status.ACCEPTED,
+        )
+        dossier.current_unit = current
+        dossier.receiving_unit = receiving
+        dossier.due_at = now + datetime.timedelta(days=3 - n)  # some overdue
+        dossier.save()
+        made.append(dossier)
+    DossierFactory(competent_agency=mine, status=Status.RETURNED)  # closed: not listed
+    expected = list(selectors.queue_for(user=officer))
+    assert len(expected) == 7 and made[-1] not in expected
+    listing = selectors.queue_listing(user=officer)
+    assert listing.count() == 7
+    assert listing[0:7] == expected
+    assert listing[2:4] == expected[2:4]
+    assert [d.is_overdue for d in listing[0:7]] == [d.is_overdue for d in expected]
+    # refinements (the page's filter form) apply to every part
+    only_accepted = selectors.queue_listing(
+        user=officer, refine=lambda qs: qs.filter(status=Status.ACCEPTED)
+    )
+    assert only_accepted[0:10] == [d for d in expected if d.status == Status.ACCEPTED]
+    with django_assert_max_num_queries(8):  # scope (≤ 5), count, page ids, page rows
+        listing = selectors.queue_listing(user=type(officer).objects.get(pk=officer.pk))
+        listing.count()
+        rows = listing[0:25]
+        for row in rows:
+            str(row.procedure_version.procedure.code), str(row.competent_agency.name)
+    assert selectors.queue_listing(user=UserFactory()).count() == 0
+    assert selectors.queue_listing(user=UserFactory())[0:25] == []
+
+
 def test_tracking_needs_code_and_secret():
     dossier = DossierFactory(applicant_phone="0912 345 678")
     code, secret = dossier.code, dossier.tracking_secret
