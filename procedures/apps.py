@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ProceduresConfig(AppConfig):
     name = "procedures"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,7 +1,9 @@
 """Catalogue reads. The catalogue is public: nothing here is scoped to a user."""
 
 import datetime
+import uuid
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -11,6 +13,22 @@ from .models import ProcedureCase, ProcedureVersion
 
 # columns no public page shows: the imported source record and the folded search text
 HEAVY_COLUMNS = ("raw", "search_text")
+
+# Public pages cache their rendered catalogue fragments (templates: {% cache %}) under a key
+# holding the catalogue's generation, which services.catalogue_changed() replaces after any
+# change (import, admin edit, agency rename); the timeout only bounds memory.
+FRAGMENT_CACHE_SECONDS = 600
+GENERATION_KEY = "procedures:generation"
+
+
+def catalogue_generation() -> str:
+    """The current generation of the catalogue (a random token, kept until a change)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, value, None)
+        value = cache.get(GENERATION_KEY) or value  # another process may have won the add
+    return value
 
 
 def parse_day(value: str | None) -> tuple[datetime.date, bool]:
@@ -41,6 +59,42 @@ def catalogue(*, day: datetime.date) -> QuerySet[ProcedureVersion]:
         .select_related("procedure", "field")
         .defer(*HEAVY_COLUMNS)
         .order_by("field__name", "procedure__code")
+    )
+
+
+def version_header(*, code: str, day: datetime.date) -> tuple[ProcedureVersion | None, bool]:
+    """(version in force on `day`, else the newest; not_in_force) without its sections: what
+    the page needs around the cached sections (title, breadcrumbs, submit button)."""
+    related = ("procedure", "field", "announcement", "replaced_by")
+    heavy = (*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
+    version = (
+        ProcedureVersion.objects.in_force_on(day)
+        .filter(procedure__code=code)
+        .select_related(*related)
+        .defer(*heavy)
+        .first()
+    )
+    if version is not None:
+        return version, False
+    latest = (
+        ProcedureVersion.objects.filter(procedure__code=code)
+        .select_related(*related)
+        .defer(*heavy)
+        .order_by("-valid_from", "-number")
+        .first()
+    )
+    return latest, True
+
+
+def with_sections(version: ProcedureVersion) -> ProcedureVersion:
+    """The same version with every section prefetched (cases, documents, legal bases,
+    agencies)."""
+    return (
+        ProcedureVersion.objects.filter(pk=version.pk)
+        .select_related("procedure", "field", "announcement", "replaced_by")
+        .defer(*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
+        .prefetch_related(*detail_prefetch())
+        .get()
     )
 
 

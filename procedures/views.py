@@ -3,6 +3,7 @@
 import datetime
 import io
 import secrets
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,15 +40,26 @@ def _day(request):
     return day, ok and bool(request.GET.get("ngay"))
 
 
+class _Catalogue:
+    """The list page's filter and page, built only when a cached fragment is missing (the
+    template reads them inside {% cache %} blocks)."""
+
+    def __init__(self, request, day):
+        self.request, self.day = request, day
+
+    @cached_property
+    def filter(self) -> ProcedureFilter:
+        return ProcedureFilter(self.request.GET or None, queryset=selectors.catalogue(day=self.day))
+
+    @cached_property
+    def page(self):
+        bound = self.filter.is_bound and self.filter.is_valid()
+        qs = self.filter.qs if bound else selectors.catalogue(day=self.day)
+        return Paginator(qs, PAGE_SIZE).get_page(self.request.GET.get("trang"))
+
+
 def catalogue(request):
     day, past = _day(request)
-    filterset = ProcedureFilter(request.GET or None, queryset=selectors.catalogue(day=day))
-    qs = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else selectors.catalogue(day=day)
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
     export_query = {k: v for k, v in request.GET.items() if k in EXPORT_PARAMS}
@@ -55,12 +67,14 @@ def catalogue(request):
         request,
         "procedures/list.html",
         {
-            "filter": filterset,
-            "page": page,
+            "catalogue": _Catalogue(request, day),
             "day": day,
             "past": past,
             "query": query.urlencode(),
             "export_query": export_query,
+            "fragment_seconds": selectors.FRAGMENT_CACHE_SECONDS,
+            "generation": selectors.catalogue_generation(),
+            "cache_query": request.GET.urlencode(),
         },
     )
 
@@ -74,21 +88,21 @@ def _submit_url(code: str) -> str | None:
 
 def _detail_context(request, code: str) -> dict:
     day, past = _day(request)
-    version = selectors.version_for(code=code, day=day)
-    not_in_force = False
+    version, not_in_force = selectors.version_header(code=code, day=day)
     if version is None:
-        version = selectors.latest_version(code=code)
-        if version is None:
-            raise Http404(_("Không có thủ tục này."))
-        not_in_force = True
+        raise Http404(_("Không có thủ tục này."))
     return {
         "version": version,
+        # built only when the cached sections are missing
+        "full_version": lambda: selectors.with_sections(version),
         "procedure": version.procedure,
         "day": day,
         "past": past,
         "not_in_force": not_in_force,
-        "versions": selectors.versions_of(code=code),
+        "versions": lambda: selectors.versions_of(code=code),
         "submit_url": _submit_url(code) if version.allows_online_submission else None,
+        "fragment_seconds": selectors.FRAGMENT_CACHE_SECONDS,
+        "generation": selectors.catalogue_generation(),
     }
 
 
@@ -97,7 +111,9 @@ def detail(request, code: str):
 
 
 def print_view(request, code: str):
-    return render(request, "procedures/print.html", _detail_context(request, code))
+    context = _detail_context(request, code)
+    context["version"] = selectors.with_sections(context["version"])
+    return render(request, "procedures/print.html", context)
 
 
 @login_required

@@ -20,6 +20,7 @@ from .. import selectors
 from ..forms.citizen import TrackingForm
 
 FAILED_LIMIT = 10
+RESULT_CACHE_SECONDS = 600
 WINDOW_SECONDS = 15 * 60
 
 
@@ -65,6 +66,9 @@ def track(request):
             else:
                 context["dossier"] = dossier
                 context["events"] = selectors.timeline(dossier=dossier, public=True)
+                # the result block is cached until the dossier or its timeline changes
+                context["timeline_mark"] = selectors.timeline_mark(dossier=dossier, public=True)
+                context["fragment_seconds"] = RESULT_CACHE_SECONDS
                 form = TrackingForm(initial={"code": dossier.code})
                 context["form"] = form
     return _finish(render(request, "dossiers/tracking/track.html", context))

@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts.models import Role, StaffMembership
 from core import ratelimit
 from dossiers import services
 from tests.dossiers.citizen_helpers import make_world, submitted_dossier
+from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +166,19 @@ def test_ratelimit_hit_counts_in_fixed_windows():
         traveller.shift(60)
         assert ratelimit.count("k", window=60) == 0
         assert ratelimit.hit("k", limit=3, window=60)
+
+
+def test_a_cached_result_follows_every_change_of_the_dossier(client, dossier):
+    """The result block is cached per dossier revision and last public event: a state change
+    shows at once, and the cached copy is served while nothing changed."""
+    lookup = {"ma": dossier.code, "k": dossier.tracking_secret}
+    first = client.get(URL, lookup).content.decode()
+    assert "Được tiếp nhận" in first
+    assert client.get(URL, lookup).content.decode().count("list-group-item") == first.count(
+        "list-group-item"
+    )
+    desk = StaffMembership.objects.get(agency=dossier.receiving_unit, role=Role.DESK_OFFICER).user
+    services.hand_over(dossier=dossier, by=desk, to_unit=AgencyFactory(name="Phòng Tư pháp"))
+    page = client.get(URL, lookup).content.decode()
+    assert "Đang xử lý" in page and "Phòng Tư pháp" in page
+    assert page.count("list-group-item") > first.count("list-group-item")

@@ -1,9 +1,9 @@
-"""The catalogue's dropdown options are cached briefly (perf, issue 7); filtering stays live."""
+"""The catalogue's dropdown options and rendered fragments are cached (perf, issue 7) until the
+catalogue changes; filtering stays live."""
 
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from agencies.models import Agency
@@ -29,32 +29,53 @@ def catalogue(run_import):
     )
 
 
-def test_options_come_from_cache_after_the_first_request(
+def test_options_come_from_cache_until_the_catalogue_changes(
     client, catalogue, django_assert_num_queries
 ):
     first = client.get(LIST).content.decode()
     assert ">UBND phường Ninh Kiều</option>" in first
-    # later agency links appear only when the cache entry expires ...
+    with django_assert_num_queries(0):  # options, count and page: all cached fragments
+        again = client.get(LIST).content.decode()
+    assert again.count("</option>") == first.count("</option>")
+    # a new agency link retires the cached fragments and options at once
     newcomer = Agency.objects.create(name="Sở Tư pháp thử nghiệm")
     version = ProcedureVersion.objects.get(procedure__code="1.000894")
     ProcedureAgency.objects.create(version=version, agency=newcomer)
-    with django_assert_num_queries(2):  # COUNT + one page of versions: no option queries
-        cached = client.get(LIST).content.decode()
-    assert "Sở Tư pháp thử nghiệm" not in cached
-    # ... but choosing it already filters against the live data
-    response = client.get(LIST, {"co_quan": newcomer.pk})
-    assert [v.procedure.code for v in response.context["page"].object_list] == ["1.000894"]
-    assert f'<option value="{newcomer.pk}" selected>' not in response.content.decode()
-    cache.clear()
-    fresh = client.get(LIST, {"co_quan": newcomer.pk}).content.decode()
-    assert f'<option value="{newcomer.pk}" selected>Sở Tư pháp thử nghiệm</option>' in fresh
+    fresh = client.get(LIST, {"co_quan": newcomer.pk})
+    assert [v.procedure.code for v in fresh.context["catalogue"].page.object_list] == ["1.000894"]
+    assert (
+        f'<option value="{newcomer.pk}" selected>Sở Tư pháp thử nghiệm</option>'
+        in fresh.content.decode()
+    )
+
+
+def test_a_changed_procedure_shows_at_once_on_cached_pages(client, catalogue):
+    detail = reverse("procedures:detail", args=["1.000894"])
+    assert "Đăng ký kết hôn" in client.get(LIST, {"q": "ket hon"}).content.decode()
+    assert "Đăng ký kết hôn" in client.get(detail).content.decode()
+    version = ProcedureVersion.objects.get(procedure__code="1.000894")
+    version.name = "Đăng ký kết hôn có yếu tố nước ngoài"
+    version.steps = "Bước mới: nộp hồ sơ"
+    version.save()
+    assert "có yếu tố nước ngoài" in client.get(LIST, {"q": "ket hon"}).content.decode()
+    page = client.get(detail).content.decode()
+    assert "có yếu tố nước ngoài" in page and "Bước mới: nộp hồ sơ" in page
+
+
+def test_an_import_retires_cached_fragments(client, catalogue, run_import):
+    assert "Cấp bản sao trích lục" not in client.get(LIST).content.decode()
+    run_import(
+        make_xlsx([row("2.000001", name="Cấp bản sao trích lục hộ tịch")]),
+        decision_date=datetime.date(2025, 2, 1),
+    )
+    assert "Cấp bản sao trích lục hộ tịch" in client.get(LIST).content.decode()
 
 
 def test_unknown_option_is_still_rejected_next_to_the_field(client, catalogue):
     client.get(LIST)  # fills the cache
     response = client.get(LIST, {"co_quan": 999999, "q": "khai sinh"})
     html = response.content.decode()
-    assert response.context["filter"].errors.get("co_quan")
+    assert response.context["catalogue"].filter.errors.get("co_quan")
     assert "invalid-feedback" in html and 'class="select form-select is-invalid"' in html
     assert '<select name="linh_vuc" class="select form-select" id="id_linh_vuc">' in html
     assert 'value="khai sinh"' in html  # what the user typed is kept

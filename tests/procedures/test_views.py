@@ -52,7 +52,7 @@ def catalogue(run_import):
 
 
 def codes(response):
-    return [v.procedure.code for v in response.context["page"].object_list]
+    return [v.procedure.code for v in response.context["catalogue"].page.object_list]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_past_date_and_bad_date(client, catalogue, run_import):
     run_import(
         make_xlsx([CATALOGUE[0] | {"Tên TTHC": "Đăng ký khai sinh (sửa đổi)"}]), decision_date=D2
     )
-    names = lambda r: [v.name for v in r.context["page"].object_list]  # noqa: E731
+    names = lambda r: [v.name for v in r.context["catalogue"].page.object_list]  # noqa: E731
     assert "Đăng ký khai sinh" in names(client.get(LIST, {"ngay": "2025-06-30"}))
     assert "Đăng ký khai sinh (sửa đổi)" in names(client.get(LIST, {"ngay": "2025-07-01"}))
     assert codes(client.get(LIST, {"ngay": "2024-12-31"})) == []
@@ -114,7 +114,7 @@ def test_list_query_count_is_constant(client, run_import, django_assert_max_num_
     run_import(make_xlsx(generated_rows(60)), decision_date=D1)
     with django_assert_max_num_queries(8):
         response = client.get(LIST, {"q": "thu tuc"})
-    assert len(response.context["page"].object_list) == 25
+    assert len(response.context["catalogue"].page.object_list) == 25
     with django_assert_max_num_queries(8):
         client.get(LIST, {"trang": 3, "cap": "xa"})
 
