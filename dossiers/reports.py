@@ -5,7 +5,7 @@ Mẫu 06 — Sổ theo dõi hồ sơ: the dossiers a receiving unit received in 
 
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext
@@ -53,84 +53,110 @@ def _day(value, name: str) -> datetime.date:
 
 
 def register_queryset(*, unit: Agency, date_from: datetime.date, date_to: datetime.date):
-    """Dossiers received by `unit` between the two dates (inclusive, local dates)."""
+    """Dossiers received by `unit` between the two dates (inclusive, local dates), as tuples of
+    REGISTER_FIELDS: only the register's columns, the two hand-off times computed by the
+    database (one indexed look-up per dossier instead of loading its events)."""
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(
         date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
     )
-    handoffs = (
-        DossierEvent.objects.filter(kind=DossierEvent.Kind.HANDOFF)
-        .only("dossier_id", "at", "from_unit_id", "to_unit_id")
-        .order_by("at", "pk")
-    )
+    handoffs = DossierEvent.objects.filter(
+        dossier=OuterRef("pk"), kind=DossierEvent.Kind.HANDOFF
+    ).values("at")
     return (
         Dossier.objects.filter(receiving_unit=unit, received_at__gte=start, received_at__lt=end)
-        .select_related("procedure_version", "competent_agency")
-        # only the register's columns: a version row carries long texts and the import JSON
-        .only(*REGISTER_FIELDS)
-        .prefetch_related(Prefetch("events", queryset=handoffs, to_attr="handoffs"))
+        .annotate(
+            # first hand-off out of the unit to the competent agency
+            sent_at=Subquery(handoffs.filter(from_unit=unit).order_by("at", "pk")[:1]),
+            # last hand-off back to the unit from elsewhere (the result)
+            back_at=Subquery(
+                handoffs.filter(to_unit=unit).exclude(from_unit=unit).order_by("-at", "-pk")[:1]
+            ),
+        )
         .order_by("received_at", "code")
+        .values_list(*REGISTER_FIELDS)
     )
 
 
 REGISTER_FIELDS = (
     "code",
+    "procedure_version__name",
     "copies",
     "owner_name",
     "applicant_name",
     "applicant_address",
     "applicant_phone",
-    "receiving_unit_id",
+    "competent_agency__name",
     "received_at",
     "due_at",
+    "sent_at",
+    "back_at",
     "finished_at",
     "returned_at",
     "resolved_on_spot",
     "status",
     "outcome",
-    "procedure_version__name",
-    "competent_agency__name",
 )
 
 
-def _note(dossier: Dossier) -> str:
-    if dossier.resolved_on_spot:
-        return gettext("Giải quyết ngay")
-    if dossier.status == Status.RETURNED:
-        return dossier.get_outcome_display() if dossier.outcome else ""
-    return Status(dossier.status).label
+def _note_labels():
+    """(status → label, outcome → label) for the Ghi chú column, translated once per export."""
+    statuses = {value: str(label) for value, label in Status.choices}
+    outcomes = {
+        value: str(label)
+        for value, label in Dossier._meta.get_field("outcome").flatchoices
+        if value
+    }
+    return statuses, outcomes
 
 
 def register_rows(queryset):
-    for number, dossier in enumerate(queryset.iterator(chunk_size=1000), start=1):
-        unit_id = dossier.receiving_unit_id
-        sent = next((e.at for e in dossier.handoffs if e.from_unit_id == unit_id), None)
-        back = next(
-            (
-                e.at
-                for e in reversed(dossier.handoffs)
-                if e.to_unit_id == unit_id and e.from_unit_id != unit_id
-            ),
-            None,
-        )
-        contact = ", ".join(p for p in (dossier.applicant_address, dossier.applicant_phone) if p)
-        yield [
+    """Rows of the Mẫu 06 register from register_queryset(), streamed from the database."""
+    on_spot = gettext("Giải quyết ngay")
+    statuses, outcomes = _note_labels()
+    returned = Status.RETURNED
+    for number, (
+        code,
+        procedure,
+        copies,
+        owner_name,
+        applicant_name,
+        address,
+        phone,
+        agency,
+        received_at,
+        due_at,
+        sent_at,
+        back_at,
+        finished_at,
+        returned_at,
+        resolved_on_spot,
+        status,
+        outcome,
+    ) in enumerate(queryset.iterator(chunk_size=2000), start=1):
+        if resolved_on_spot:
+            note = on_spot
+        elif status == returned:
+            note = outcomes.get(outcome, outcome) if outcome else None
+        else:
+            note = statuses.get(status)
+        yield (
             number,
-            dossier.code,
-            dossier.procedure_version.name,
-            dossier.copies,
-            dossier.owner_name or dossier.applicant_name,
-            contact,
-            dossier.competent_agency.name,
-            dossier.received_at,
-            dossier.due_at,
-            sent,
-            back or (dossier.finished_at if dossier.resolved_on_spot else None),
-            dossier.returned_at,
-            "",
-            _note(dossier),
-        ]
+            code,
+            procedure,
+            copies,
+            owner_name or applicant_name,
+            f"{address}, {phone}" if address and phone else (address or phone),
+            agency,
+            received_at,
+            due_at,
+            sent_at,
+            back_at or (finished_at if resolved_on_spot else None),
+            returned_at,
+            None,  # Ký nhận: signed on paper
+            note,
+        )
 
 
 @register

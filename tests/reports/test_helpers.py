@@ -1,4 +1,5 @@
 import datetime
+import decimal
 import io
 import shutil
 import subprocess
@@ -123,3 +124,53 @@ def test_render_pdf_header_uses_the_given_unit_and_date(tmp_path):
     assert "GIẤY TIẾP NHẬN HỒ SƠ" in text
     assert "Số: 12/GTN" in text
     assert "Trang 1/1" in text
+
+
+def test_write_table_reuses_styles_without_mixing_formats(settings):
+    """One styled cell per column and format is reused across rows: every row keeps its own
+    value and the column's (or the inferred) format, whatever came in the row before."""
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    utc = zoneinfo.ZoneInfo("UTC")
+    rows = [
+        [1, "HS-001", datetime.datetime(2026, 3, 1, 1, 30, tzinfo=utc), 2, decimal.Decimal("1.5")],
+        [2, "HS-002", None, datetime.date(2026, 3, 2), "không"],
+        [3, "", datetime.datetime(2026, 3, 3, 8, 0), 4, 2.25],
+    ]
+    out = io.BytesIO()
+    written = write_table(
+        out,
+        title="T",
+        headers=["STT", "Mã", "Lúc", "Số", "Khác"],
+        rows=rows,
+        column_formats=["int", "text", "datetime", "int"],
+    )
+    assert written == 3
+    sheet = _load(out)
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=6)]
+    assert values == [
+        [1, "HS-001", datetime.datetime(2026, 3, 1, 8, 30), 2, 1.5],
+        [2, "HS-002", None, 46083, "không"],  # a date under a number format: its serial
+        [3, None, datetime.datetime(2026, 3, 3, 8, 0), 4, 2.25],
+    ]
+    formats = [[c.number_format for c in row] for row in sheet.iter_rows(min_row=4, max_row=6)]
+    assert [f[:2] for f in formats] == [["#,##0", "@"], ["#,##0", "@"], ["#,##0", "General"]]
+    assert formats[0][2] == formats[2][2] == "dd/mm/yyyy hh:mm"
+    # a date in an "int" column keeps the column's format, and does not leak into the next row
+    assert formats[1][3] == formats[2][3] == formats[0][3] == "#,##0"
+    assert formats[0][4] == formats[2][4] == "#,##0.00"
+    assert formats[1][4] == "General"
+
+
+def test_write_table_never_writes_user_text_as_a_formula():
+    out = io.BytesIO()
+    write_table(
+        out,
+        title="T",
+        headers=["Mã", "Tên"],
+        rows=[["=1+1", '=HYPERLINK("http://x.example","bấm")'], ["a", "=2*3"]],
+        column_formats=["text"],
+    )
+    sheet = _load(out)
+    cells = [sheet["A4"], sheet["B4"], sheet["B5"]]
+    assert [c.value for c in cells] == ["=1+1", '=HYPERLINK("http://x.example","bấm")', "=2*3"]
+    assert all(c.data_type == "s" for c in cells)
