@@ -20,17 +20,19 @@ def _active_memberships(user) -> QuerySet[StaffMembership]:
 
 
 def roles_of(user, agency: Agency | None = None) -> set[str]:
-    """The roles a user holds (in one agency when given). Cached on the user for the request."""
+    """The roles a user holds (in one agency when given). One query per request: the user's
+    active memberships are read once and kept on the user object."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    cache = user.__dict__.setdefault("_roles_cache", {})
-    key = agency.pk if agency else None
-    if key not in cache:
-        qs = _active_memberships(user)
-        if agency is not None:
-            qs = qs.filter(agency=agency)
-        cache[key] = set(qs.values_list("role", flat=True))
-    return cache[key]
+    by_agency = user.__dict__.get("_roles_by_agency")
+    if by_agency is None:
+        by_agency = {}
+        for agency_id, role in _active_memberships(user).values_list("agency_id", "role"):
+            by_agency.setdefault(agency_id, set()).add(role)
+        user.__dict__["_roles_by_agency"] = by_agency
+    if agency is not None:
+        return set(by_agency.get(agency.pk, ()))
+    return set().union(*by_agency.values())
 
 
 def has_role(user, *roles: str, agency: Agency | None = None) -> bool:
