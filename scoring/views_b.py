@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -48,8 +49,19 @@ def _chart_data(rows) -> dict:
     }
 
 
-def _render_table(request, criteria_set: CriteriaSet, *, staff_view: bool) -> str:
-    rows = list(ranking.rows(criteria_set=criteria_set, user=request.user))
+RANKING_PER_PAGE = 100  # a province's full table (up to ~1,000 units) in pages of 100
+
+
+def _ranking_page_of(request, criteria_set: CriteriaSet):
+    """The requested page of the table (rows evaluated only when rendered)."""
+    paginator = Paginator(
+        ranking.rows(criteria_set=criteria_set, user=request.user), RANKING_PER_PAGE
+    )
+    return paginator.get_page(request.GET.get("trang"))
+
+
+def _render_table(request, criteria_set: CriteriaSet, *, staff_view: bool, page) -> str:
+    rows = list(page.object_list)
     order = ranking.area_order(criteria_set)
     codes = [code for code, _name in order]
     table = [
@@ -60,6 +72,7 @@ def _render_table(request, criteria_set: CriteriaSet, *, staff_view: bool) -> st
         "group_slug": ranking.GROUP_SLUGS.get(criteria_set.target_group),
         "areas": order,
         "table": table,
+        "page": page,
         "chart": _chart_data(rows),
         "staff_view": staff_view,
         "bands": criteria_set.bands.order_by("-min_index"),
@@ -68,13 +81,16 @@ def _render_table(request, criteria_set: CriteriaSet, *, staff_view: bool) -> st
 
 
 def _table_html(request, criteria_set: CriteriaSet, *, staff_view: bool) -> str:
-    """The table, legend and chart data; cached for the public (staff see live statuses)."""
+    """The table, legend and chart data of one page; cached for the public (staff see live
+    statuses)."""
+    page = _ranking_page_of(request, criteria_set)
     if staff_view:
-        return _render_table(request, criteria_set, staff_view=True)
+        return _render_table(request, criteria_set, staff_view=True, page=page)
     key = ranking.public_table_cache_key(criteria_set, language=get_language())
+    key = f"{key}:page:{page.number}"
     html = cache.get(key)
     if html is None:
-        html = _render_table(request, criteria_set, staff_view=False)
+        html = _render_table(request, criteria_set, staff_view=False, page=page)
         cache.set(key, str(html), ranking.TABLE_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 (our own rendered template)
 

@@ -71,3 +71,29 @@ def test_cache_key_changes_with_language_and_recompute(published_set):
     assert key == ranking.public_table_cache_key(published_set, language="vi")
     ranking.compute(criteria_set=published_set)
     assert key != ranking.public_table_cache_key(published_set, language="vi")
+
+
+@pytest.mark.django_db
+def test_long_tables_are_paged_and_each_page_is_cached_on_its_own(client, monkeypatch):
+    from scoring import views_b
+
+    monkeypatch.setattr(views_b, "RANKING_PER_PAGE", 2)
+    s = make_set(year=2025)
+    _roots, leaves = make_tree(s, areas=1, criteria=1, leaves=2, leaf_max=Decimal("5"))
+    names = ["Sở Công Thương", "Sở Xây dựng", "Sở Tư pháp", "UBND phường Cái Khế", "Sở Y tế"]
+    agencies = [
+        AgencyFactory(name=n, electronic_id=f"000.9{i}.00.H13") for i, n in enumerate(names)
+    ]
+    make_assessments(s, agencies, leaves, status=S.PUBLISHED, seed=5)
+    s.published_at = s.created_at
+    s.save()
+    ranking.compute(criteria_set=s)
+    url = reverse("scoring:public_ranking")
+    pages = [client.get(url, {"trang": n}).content.decode() for n in (1, 2, 3)]
+    shown = [[n for n in names if n in page] for page in pages]
+    assert [len(found) for found in shown] == [2, 2, 1]
+    assert sorted(n for found in shown for n in found) == sorted(names)  # each agency once
+    assert "Trang 1/3" in pages[0] and "?trang=2" in pages[0]
+    assert "Trang 3/3" in pages[2] and "?trang=2" in pages[2]
+    # out of range → the last page, never an error
+    assert client.get(url, {"trang": "99"}).content.decode().count("Trang 3/3") == 1
