@@ -217,8 +217,18 @@ def queue_listing(*, user, filters: dict | None = None, refine=None) -> QueueLis
 
 
 def get_for_staff(*, user, code: str) -> Dossier:
-    dossier = queue_for(user=user, filters={"include_closed": True}).filter(code=code).first()
-    if dossier is None:
+    """The dossier `code` when the user sees it as staff (what queue_for with include_closed
+    would list): found by its unique code, then checked against the user's units."""
+    ids = staff_agency_ids(user)
+    found = list(
+        _with_overdue(Dossier.objects.filter(code=code).exclude(step=Step.DRAFT), timezone.now())
+        .select_related(*_RELATED)
+        .order_by()[:1]
+    )
+    if not ids or not found:
+        raise Http404
+    dossier = found[0]
+    if not ids & {dossier.competent_agency_id, dossier.receiving_unit_id, dossier.current_unit_id}:
         raise Http404
     return dossier
 
