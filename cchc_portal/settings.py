@@ -140,6 +140,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Statistics page: computed figures of a finished period are cached this long (a period that
+# includes today at most 60 s); 0 turns the cache off (tests). dossiers.statistics.cached_report
+STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=3600)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)

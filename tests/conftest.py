@@ -66,7 +66,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def _isolated_services(settings, tmp_path):
-    """Each test gets eager Celery, a private cache and a private media folder."""
+    """Each test gets eager Celery, a private cache, no statistics cache and a private media
+    folder."""
     from django.core.cache import cache
 
     from cchc_portal.celery import app
@@ -77,6 +78,8 @@ def _isolated_services(settings, tmp_path):
             "LOCATION": str(tmp_path),
         }
     }
+    # exact statistics everywhere (tests/dossiers/test_stats_cache.py turns the cache on)
+    settings.STATS_CACHE_SECONDS = 0
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.REPORTS_TEMP_DIR = str(tmp_path / "reports-tmp")
     settings.STORAGES = {

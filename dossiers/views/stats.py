@@ -1,15 +1,23 @@
 """Statistics pages (staff only): the 06a-style table with charts, and the drill-down list."""
 
+import hashlib
+import logging
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import roles_of
@@ -21,6 +29,9 @@ from ..models import Channel
 from ..reports_stats import KIND as EXPORT_KIND
 
 PER_PAGE = 50
+CHOICES_CACHE_SECONDS = 300  # a renamed or new agency reaches the agency list within 5 minutes
+
+logger = logging.getLogger(__name__)
 
 # the 06a table: (group label, [(figure, column label)])
 TABLE_GROUPS = [
@@ -81,14 +92,32 @@ def _drill_url(*, agency_id: int, children: bool, period, figure: str) -> str:
     return f"{reverse('dossiers:stats_drilldown')}?{query}"
 
 
-def _cells(stats, figures, *, agency_id, children, period) -> list[dict]:
-    return [
-        {
-            "value": getattr(stats, figure),
-            "url": _drill_url(agency_id=agency_id, children=children, period=period, figure=figure),
-        }
-        for figure in figures
-    ]
+def _number_format():
+    """intcomma() for the table's counts (non-negative ints), with the active language's
+    separator looked up once instead of once per cell."""
+    if get_format("NUMBER_GROUPING") != 3:
+        return intcomma
+    separator = get_format("THOUSAND_SEPARATOR")
+    return lambda value: f"{value:,}".replace(",", separator)
+
+
+def _cells(stats, figures, *, prefix, number) -> tuple[list[dict], str]:
+    """Value and drill-down link of each cell, and the row's <td> cells as HTML, rendered here:
+    a province-wide table has thousands of cells, too many for template tags (same HTML as
+    `<td>{% if value %}<a href="{{ url }}">{{ value|intcomma }}</a>{% else %}0{% endif %}</td>`).
+    `prefix` is the row's _drill_url() without the figure (the last parameter; figures are
+    plain identifiers)."""
+    href = escape(prefix)
+    cells, parts = [], []
+    for figure in figures:
+        value = getattr(stats, figure)
+        cells.append({"value": value, "url": prefix + figure})
+        if value:
+            parts.append(f'<td><a href="{href}{figure}">{escape(number(value))}</a></td>')
+        else:
+            parts.append("<td>0</td>")
+    # the link is escaped above, figures are identifiers, the numbers are escaped
+    return cells, mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
 
 
 def _table(result) -> dict:
@@ -97,15 +126,18 @@ def _table(result) -> dict:
     period = result.period
     several = len(result.rows) > 1
 
+    number = _number_format()
+
     def line(label, stats, agency_id, children):
+        prefix = _drill_url(agency_id=agency_id, children=children, period=period, figure="")
+        cells, cells_html = _cells(stats, table_figures, prefix=prefix, number=number)
+        other, other_html = _cells(stats, OTHER_FIGURES, prefix=prefix, number=number)
         return {
             "label": label,
-            "cells": _cells(
-                stats, table_figures, agency_id=agency_id, children=children, period=period
-            ),
-            "other": _cells(
-                stats, OTHER_FIGURES, agency_id=agency_id, children=children, period=period
-            ),
+            "cells": cells,
+            "cells_html": cells_html,
+            "other": other,
+            "other_html": other_html,
             "on_time_rate": stats.on_time_rate,
             "online_rate": stats.online_rate,
         }
@@ -147,6 +179,33 @@ def _chart_data(result) -> dict:
     }
 
 
+def _agency_choices(visible: set[int] | None) -> list[tuple[str, str]]:
+    """agency_choices() through the cache: the same list for everyone who sees the same
+    agencies (building it reads and walks every agency, the largest cost of a page whose
+    figures are cached). Off with the report cache (STATS_CACHE_SECONDS = 0); a cache outage
+    just builds it."""
+    if getattr(settings, "STATS_CACHE_SECONDS", 0) <= 0:
+        return agency_choices(visible)
+    scope = "all"
+    if visible is not None:
+        ids = ",".join(str(pk) for pk in sorted(visible)).encode()
+        scope = hashlib.blake2b(ids, digest_size=8).hexdigest()
+    # the labels depend on the language and on today (agencies no longer valid are marked)
+    key = f"dossiers:stats:choices:v1:{get_language()}:{timezone.localdate().isoformat()}:{scope}"
+    try:
+        choices = cache.get(key)
+    except Exception:
+        logger.warning("statistics cache: cannot read the agency choices", exc_info=True)
+        choices = None
+    if choices is None:
+        choices = agency_choices(visible)
+        try:
+            cache.set(key, choices, CHOICES_CACHE_SECONDS)
+        except Exception:
+            logger.warning("statistics cache: cannot store the agency choices", exc_info=True)
+    return choices
+
+
 def _default_agency(user, visible, choices) -> str | None:
     if not choices:
         return None
@@ -169,7 +228,7 @@ def _default_agency(user, visible, choices) -> str | None:
 def stats(request):
     _ensure_staff(request.user)
     visible = statistics.visible_agency_ids(request.user)
-    choices = agency_choices(visible)
+    choices = _agency_choices(visible)
     if "agency" in request.GET:
         form = StatsForm(request.GET, choices=choices)
     else:  # first visit: this year's report for the user's own agency
@@ -186,7 +245,7 @@ def stats(request):
         agency = Agency.objects.get(pk=form.cleaned_data["agency"])
         period = form.cleaned_data["period"]
         include_children = form.cleaned_data["children"] == "1"
-        result = statistics.report(
+        result = statistics.cached_report(
             agency=agency,
             date_from=period.date_from,
             date_to=period.date_to,
