@@ -253,8 +253,11 @@ def stats(request):
         )
         context.update(
             result=result,
-            table=_table(result),
-            chart_data=_chart_data(result),
+            # built only when the cached tables are missing (the template's {% cache %} block
+            # is keyed by the scope, the period and the moment the figures were counted)
+            table=lambda: _table(result),
+            chart_data=lambda: _chart_data(result),
+            fragment_seconds=getattr(settings, "STATS_CACHE_SECONDS", 0),
             procedure_rows=result.procedures,
             export_params={
                 "agency": agency.pk,

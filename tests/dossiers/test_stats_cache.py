@@ -161,3 +161,20 @@ def test_tests_see_exact_figures_by_default(client, world):
     assert client.get(URL, params).context["result"].total.received == 2
     world["receive"](world["child"], at(2, 1))
     assert client.get(URL, params).context["result"].total.received == 3
+
+
+def test_the_page_tables_follow_the_figures_they_show(cached, client, world):
+    """The rendered 06a tables are cached with the figures' computing moment: a recount shows
+    new tables at once, a cached report reuses them."""
+    client.force_login(world["officer"])
+    query = {"agency": world["parent"].pk, "children": "1", **Q1_QUERY}
+
+    def total_row(html: str) -> str:
+        return html.split("<tfoot", 1)[1].split("</tfoot>", 1)[0]
+
+    first = client.get(URL, query).content.decode()
+    assert ">2</a>" in total_row(first)
+    world["receive"](world["child"], at(2, 2))
+    assert total_row(client.get(URL, query).content.decode()) == total_row(first)
+    statistics.bump_generation()
+    assert ">3</a>" in total_row(client.get(URL, query).content.decode())
