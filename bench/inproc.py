@@ -4,6 +4,7 @@
     .venv/bin/python bench/inproc.py ranking_xlsx | ranking_pdf
     .venv/bin/python bench/inproc.py register UNIT_ID DATE_FROM DATE_TO
     .venv/bin/python bench/inproc.py stats_sql AGENCY_ID CHILDREN(0/1) YEAR
+    .venv/bin/python bench/inproc.py stats_report AGENCY_ID CHILDREN(0/1) YEAR
 
 Prints one line: JSON {"seconds": ..., "peak_mb": ..., ...}. Runs against DATABASE_URL (the
 bench database made by `manage.py bench_data`).
@@ -168,6 +169,29 @@ def task_stats_sql(args):
         times.append(time.perf_counter() - t0)
     times.sort()
     return {"seconds": times[2], "received": figures[0]}
+
+
+def task_stats_report(args):
+    """The statistics page's figures computed cold, without the report cache: report() for the
+    same scope and period (median of 5)."""
+    from agencies.models import Agency
+    from dossiers import statistics
+
+    agency_id, children, year = int(args[0]), args[1] == "1", int(args[2])
+    period = statistics.period_bounds("year", year)
+    agency = Agency.objects.get(pk=agency_id)
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        result = statistics.report(
+            agency=agency,
+            date_from=period.date_from,
+            date_to=period.date_to,
+            include_children=children,
+        )
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return {"seconds": times[2], "received": result.total.received}
 
 
 def main():

@@ -467,10 +467,15 @@ class Bench:
                 continue
             sql = self.inproc("stats_sql", agency, children, STATS_YEAR)
             sql_ms = sql["seconds"] * 1000
-            ratio = page_ms / sql_ms
+            # the figures computed cold (report(), no cache) against the hand-written SQL: the
+            # page alone mostly measures the report cache once wrk has warmed it
+            cold = self.inproc("stats_report", agency, children, STATS_YEAR)
+            cold_ms = cold["seconds"] * 1000
+            ratio = cold_ms / sql_ms
             row["note"] = (
-                f"page {page_ms:.0f} ms alone vs hand-written SQL {sql_ms:.0f} ms = {ratio:.1f}× "
-                f"(target ≤ 2×)"
+                f"figures computed cold (report(), no cache) {cold_ms:.0f} ms vs hand-written "
+                f"SQL {sql_ms:.0f} ms = {ratio:.1f}× (target ≤ 2×); page alone {page_ms:.0f} ms "
+                f"(cached figures)"
             )
             row["ok"] = row["ok"] and ratio <= 2
             print("   ", row["note"], flush=True)
