@@ -123,11 +123,6 @@ else:
     if DATABASES["default"]["NAME"].startswith(str(VAR_DIR)):
         VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})
-    # No JIT: the portal's big queries (statistics, registers, rankings) are aggregates whose
-    # estimated cost passes jit_above_cost, and compiling them cost more than it saved
-    # (statistics of 100,000 dossiers: 0.65 s of compiling for a 0.3 s scan). PG_JIT=1 keeps it.
-    if not env.bool("PG_JIT", default=False):
-        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     # WAL lets `make run` serve while a management command writes.
     DATABASES["default"]["OPTIONS"].setdefault(
