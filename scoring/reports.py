@@ -4,7 +4,8 @@
   header; "Phụ lục: Kết quả xác định Chỉ số cải cách hành chính năm … của các …"), the table,
   server-side SVG charts (WeasyPrint runs no JavaScript), then one page per agency with the
   breakdown by area and the appraisers' comments. A fixed number of queries whatever the number
-  of agencies (no per-row query); table-layout: fixed keeps WeasyPrint's layout linear.
+  of agencies (no per-row query); table-layout: fixed keeps WeasyPrint's layout linear. Laid out
+  in parts (reports.pdf.render_pdf_in_parts) so that memory does not grow with the agencies.
 - "scoring.ranking.xlsx": openpyxl write-only workbook: a summary sheet (one row per agency),
   then one sheet per area with one row per agency and leaf (self / auto / appraised / final
   points). Rows are streamed from database iterators, so 150,000 rows stay within memory limits.
@@ -26,7 +27,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from reports.pdf import render_pdf
+from reports.pdf import render_pdf_in_parts
 from reports.registry import ReportBuilder, ReportError, register
 
 from . import ranking, tree
@@ -38,6 +39,7 @@ GROUP_PLURAL = {
     TargetGroup.DISTRICTS: "UBND cấp huyện",
 }
 CHART_AGENCY_LIMIT = 60  # above this, the per-agency bar chart becomes a distribution chart
+PDF_AGENCIES_PER_PART = 100  # agency pages laid out together (≈ 2 MB of layout per page)
 
 
 class RankingParamsForm(forms.Form):
@@ -206,9 +208,24 @@ class RankingPdf(_RankingReport):
         criteria_set = _set_from(params)
         context = pdf_context(criteria_set, user, progress)
         progress(30)
-        render_pdf("pdf/scoring/ranking.html", context, out)
+        render_pdf_in_parts("pdf/scoring/ranking.html", _pdf_parts(context, progress), out)
         progress(100)
         return _filename(criteria_set, "pdf")
+
+
+def _pdf_parts(context: dict, progress):
+    """The contexts of the PDF's parts: the summary (header, table, charts), then the agency
+    pages PDF_AGENCIES_PER_PART at a time (reports.pdf.render_pdf_in_parts keeps only one
+    part's layout in memory)."""
+    table = context["table"]
+    yield {**context, "summary": True, "agencies": []}
+    for start in range(0, len(table), PDF_AGENCIES_PER_PART):
+        progress(30 + 65 * start // len(table))
+        yield {
+            **context,
+            "summary": False,
+            "agencies": table[start : start + PDF_AGENCIES_PER_PART],
+        }
 
 
 # ----------------------------------------------------------------------------- XLSX

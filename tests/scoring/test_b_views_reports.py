@@ -37,7 +37,7 @@ def ranked_set():
     s = make_set(year=2025)
     _roots, leaves = make_tree(s, areas=3, criteria=2, leaves=2, leaf_max=Decimal("2"))
     agencies = [
-        AgencyFactory(name=n, electronic_id=f"000.7{i}.00.H13")
+        AgencyFactory(name=n, electronic_id=f"000.7{i}.99.H13")
         for i, n in enumerate(
             ["Sở Văn hóa, Thể thao và Du lịch", "Sở Y tế", "Sở Giáo dục và Đào tạo"]
         )
@@ -57,7 +57,7 @@ def test_unpublished_ranking_is_404_for_public_and_citizens_but_shown_to_apprais
 ):
     assert client.get(url(ranked_set)).status_code == 404
     assert (
-        client.get(url(ranked_set, "scoring:public_ranking_agency", "000.70.00.H13")).status_code
+        client.get(url(ranked_set, "scoring:public_ranking_agency", "000.70.99.H13")).status_code
         == 404
     )
     response = client.get(reverse("scoring:public_ranking"))
@@ -192,7 +192,7 @@ def test_report_permissions(ranked_set, appraiser):
 def test_assessment_page_offers_metric_recompute_to_appraisers_until_approval(client, appraiser):
     s = make_set(year=2025)
     _roots, leaves = make_tree(s, areas=1, criteria=1, leaves=2, leaf_max=Decimal("2"))
-    agency = AgencyFactory(name="Sở Y tế", electronic_id="000.79.00.H13")
+    agency = AgencyFactory(name="Sở Y tế", electronic_id="000.79.99.H13")
     (assessment,) = make_assessments(s, [agency], leaves, status=S.UNDER_APPRAISAL, seed=3)
     detail = reverse("scoring:assessment_detail", args=[assessment.public_id])
     recompute = reverse("scoring:metrics_recompute", args=[assessment.public_id])
@@ -204,3 +204,40 @@ def test_assessment_page_offers_metric_recompute_to_appraisers_until_approval(cl
     officer = MembershipFactory(role=Role.CCHC_OFFICER, agency=agency).user
     client.force_login(officer)
     assert recompute not in client.get(detail).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (pdftotext)")
+def test_pdf_in_parts_has_the_pages_of_one_document(ranked_set, appraiser, tmp_path, monkeypatch):
+    """One agency per part: same pages, same text and the same "Trang x/y" footers as the
+    report laid out as one WeasyPrint document."""
+    from reports.pdf import render_pdf
+    from scoring import reports
+
+    def pages(data: bytes) -> list[str]:
+        path = tmp_path / "ranking.pdf"
+        path.write_bytes(data)
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        return [" ".join(page.split()) for page in text.split("\f")[:-1]]
+
+    monkeypatch.setattr(reports, "PDF_AGENCIES_PER_PART", 1)
+    parts = io.BytesIO()
+    get_builder("scoring.ranking.pdf").build(
+        params={"set": str(ranked_set.public_id)},
+        out=parts,
+        progress=lambda p: None,
+        user=appraiser,
+    )
+    context = reports.pdf_context(ranked_set, appraiser, lambda p: None)
+    whole = io.BytesIO()
+    render_pdf(
+        "pdf/scoring/ranking.html",
+        {**context, "summary": True, "agencies": context["table"]},
+        whole,
+    )
+    in_parts, in_one = pages(parts.getvalue()), pages(whole.getvalue())
+    assert len(in_parts) == len(in_one) == 1 + len(context["table"])
+    assert in_parts == in_one
+    assert in_parts[-1].endswith(f"Trang {len(in_one)}/{len(in_one)}")
