@@ -19,7 +19,7 @@ def published_set():
     s = make_set(year=2025)
     _roots, leaves = make_tree(s, areas=2, criteria=1, leaves=2, leaf_max=Decimal("5"))
     agencies = [
-        AgencyFactory(name=n, electronic_id=f"000.8{i}.00.H13")
+        AgencyFactory(name=n, electronic_id=f"000.8{i}.99.H13")
         for i, n in enumerate(["Sở Công Thương", "Sở Xây dựng"])
     ]
     make_assessments(s, agencies, leaves, status=S.PUBLISHED, seed=3)
@@ -82,7 +82,7 @@ def test_long_tables_are_paged_and_each_page_is_cached_on_its_own(client, monkey
     _roots, leaves = make_tree(s, areas=1, criteria=1, leaves=2, leaf_max=Decimal("5"))
     names = ["Sở Công Thương", "Sở Xây dựng", "Sở Tư pháp", "UBND phường Cái Khế", "Sở Y tế"]
     agencies = [
-        AgencyFactory(name=n, electronic_id=f"000.9{i}.00.H13") for i, n in enumerate(names)
+        AgencyFactory(name=n, electronic_id=f"000.9{i}.99.H13") for i, n in enumerate(names)
     ]
     make_assessments(s, agencies, leaves, status=S.PUBLISHED, seed=5)
     s.published_at = s.created_at
