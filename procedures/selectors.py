@@ -1,6 +1,7 @@
 """Catalogue reads. The catalogue is public: nothing here is scoped to a user."""
 
 import datetime
+import hashlib
 import uuid
 
 from django.core.cache import cache
@@ -64,7 +65,18 @@ def catalogue(*, day: datetime.date) -> QuerySet[ProcedureVersion]:
 
 def version_header(*, code: str, day: datetime.date) -> tuple[ProcedureVersion | None, bool]:
     """(version in force on `day`, else the newest; not_in_force) without its sections: what
-    the page needs around the cached sections (title, breadcrumbs, submit button)."""
+    the page needs around the cached sections (title, breadcrumbs, submit button). Cached
+    under the catalogue's generation like the sections."""
+    digest = hashlib.sha256(code.encode()).hexdigest()[:32]
+    key = f"procedures:header:{catalogue_generation()}:{day.isoformat()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _version_header(code=code, day=day)
+        cache.set(key, found, FRAGMENT_CACHE_SECONDS)
+    return found
+
+
+def _version_header(*, code: str, day: datetime.date) -> tuple[ProcedureVersion | None, bool]:
     related = ("procedure", "field", "announcement", "replaced_by")
     heavy = (*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
     version = (
