@@ -35,6 +35,15 @@ def roles_of(user, agency: Agency | None = None) -> set[str]:
     return set().union(*by_agency.values())
 
 
+def agency_ids_with(user, roles: Iterable[str]) -> set[int]:
+    """Ids of the agencies where the user holds one of `roles` through a membership (the
+    memberships roles_of already read: no query). Province-wide roles are not expanded."""
+    roles_of(user)  # loads the memberships once
+    wanted = set(roles)
+    by_agency = user.__dict__.get("_roles_by_agency", {})
+    return {agency_id for agency_id, held in by_agency.items() if held & wanted}
+
+
 def has_role(user, *roles: str, agency: Agency | None = None) -> bool:
     """True when the user holds any of `roles` (in `agency` when given).
 

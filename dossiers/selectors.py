@@ -4,12 +4,12 @@ import datetime
 import hmac
 import uuid
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.permissions import agencies_of
+from accounts.permissions import agency_ids_with
 from agencies.models import Agency
 
 from .models import CLOSED_STATUSES, Dossier, DossierAttachment, DossierEvent, Status, Step
@@ -34,8 +34,8 @@ def staff_agency_ids(user) -> set[int]:
     """Agencies whose dossiers the user sees as staff (desk: own; officer / leader: + children)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    desk = set(agencies_of(user, roles=[Role.DESK_OFFICER]).values_list("pk", flat=True))
-    tree = set(agencies_of(user, roles=TREE_ROLES).values_list("pk", flat=True))
+    desk = agency_ids_with(user, [Role.DESK_OFFICER])
+    tree = agency_ids_with(user, TREE_ROLES)
     frontier = set(tree)
     for _depth in range(10):
         if not frontier:
@@ -252,15 +252,6 @@ def timeline(*, dossier: Dossier, public: bool = False) -> QuerySet[DossierEvent
     return qs.select_related("by")
 
 
-def timeline_mark(*, dossier: Dossier, public: bool = False) -> int:
-    """The id of the dossier's last (public) event: with `revision`, what a cached rendering
-    of the dossier and its timeline depends on (events are appended, never edited)."""
-    qs = DossierEvent.objects.filter(dossier=dossier)
-    if public:
-        qs = qs.filter(public=True)
-    return qs.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
 def find_for_tracking(*, code: str, secret: str) -> Dossier | None:
     """The dossier for public tracking when the secret matches: its tracking secret (any case)
     or the last 4 digits of the applicant's phone. None otherwise (a code alone reveals
@@ -269,10 +260,19 @@ def find_for_tracking(*, code: str, secret: str) -> Dossier | None:
     secret = (secret or "").strip().upper()
     dossier = None
     if code and secret:
+        last_public_event = (
+            DossierEvent.objects.filter(dossier=OuterRef("pk"), public=True)
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
         dossier = (
             Dossier.objects.filter(code=code)
             .exclude(step=Step.DRAFT)
             .select_related("procedure_version", "competent_agency", "receiving_unit")
+            # with `revision`, what a cached rendering of the dossier and its public timeline
+            # depends on (events are appended, never edited)
+            .annotate(last_public_event_id=Subquery(last_public_event))
+            .order_by()
             .first()
         )
     expected_secret = dossier.tracking_secret.upper() if dossier else "-" * 8

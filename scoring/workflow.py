@@ -52,8 +52,10 @@ def home_affairs() -> Agency | None:
 
 
 def is_head(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False  # the public ranking page asks for every anonymous visitor
     agency = home_affairs()
-    if agency is None or not getattr(user, "is_authenticated", False):
+    if agency is None:
         return False
     # has_role with an agency also accepts province-wide roles held anywhere; the leader role
     # is not province-wide, so only a real leader membership at Home Affairs counts.

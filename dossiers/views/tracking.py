@@ -67,7 +67,7 @@ def track(request):
                 context["dossier"] = dossier
                 context["events"] = selectors.timeline(dossier=dossier, public=True)
                 # the result block is cached until the dossier or its timeline changes
-                context["timeline_mark"] = selectors.timeline_mark(dossier=dossier, public=True)
+                context["timeline_mark"] = dossier.last_public_event_id or 0
                 context["fragment_seconds"] = RESULT_CACHE_SECONDS
                 form = TrackingForm(initial={"code": dossier.code})
                 context["form"] = form
