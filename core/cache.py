@@ -28,7 +28,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,21 @@ def _delta(key, delta=1, version=None):
     return delta
 
 
+class _ReusingClient(RedisCacheClient):
+    """Django builds a new redis.Redis object for every cache operation (~170 response
+    callbacks copied each time, about 0.1 ms); a page makes several. One client per
+    connection pool is reused instead (redis.Redis is thread-safe: connections come from the
+    pool)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None or client.connection_pool is not pool:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     DOWN_SECONDS = 5.0
 
@@ -96,6 +111,7 @@ class ResilientRedisCache(RedisCache):
         self.down_seconds = float(options.pop("down_seconds", self.DOWN_SECONDS))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = _ReusingClient
         self._down_until = 0.0
         self._lock = threading.Lock()
 
