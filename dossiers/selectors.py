@@ -268,9 +268,9 @@ def find_for_tracking(*, code: str, secret: str) -> Dossier | None:
         dossier = (
             Dossier.objects.filter(code=code)
             .exclude(step=Step.DRAFT)
-            .select_related("procedure_version", "competent_agency", "receiving_unit")
-            # with `revision`, what a cached rendering of the dossier and its public timeline
-            # depends on (events are appended, never edited)
+            # No joins: the page's cached block reads the procedure and the units only when it
+            # is rendered anew. The last public event id and `revision` are what that cached
+            # block depends on (events are appended, never edited).
             .annotate(last_public_event_id=Subquery(last_public_event))
             .order_by()
             .first()
