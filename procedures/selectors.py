@@ -133,18 +133,6 @@ def version_for(*, code: str, day: datetime.date) -> ProcedureVersion | None:
     )
 
 
-def latest_version(*, code: str) -> ProcedureVersion | None:
-    """The newest version (used when the procedure is not in force on the asked day)."""
-    return (
-        ProcedureVersion.objects.filter(procedure__code=code)
-        .select_related("procedure", "field", "announcement", "replaced_by")
-        .defer(*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
-        .prefetch_related(*detail_prefetch())
-        .order_by("-valid_from", "-number")
-        .first()
-    )
-
-
 def versions_of(*, code: str) -> list[ProcedureVersion]:
     return list(
         ProcedureVersion.objects.filter(procedure__code=code)
