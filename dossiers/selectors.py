@@ -225,22 +225,20 @@ def get_for_staff(*, user, code: str) -> Dossier:
         .select_related(*_RELATED)
         .order_by()[:1]
     )
-    if not ids or not found:
+    if not found or not _in_scope(found[0], ids):
         raise Http404
-    dossier = found[0]
-    if not ids & {dossier.competent_agency_id, dossier.receiving_unit_id, dossier.current_unit_id}:
-        raise Http404
-    return dossier
+    return found[0]
+
+
+def _in_scope(dossier: Dossier, ids: set[int]) -> bool:
+    """One of the dossier's units (competent, receiving, holding) is among `ids`."""
+    return bool(
+        ids & {dossier.competent_agency_id, dossier.receiving_unit_id, dossier.current_unit_id}
+    )
 
 
 def is_visible_to_staff(*, user, dossier: Dossier) -> bool:
-    ids = staff_agency_ids(user)
-    return (
-        bool(
-            ids & {dossier.competent_agency_id, dossier.receiving_unit_id, dossier.current_unit_id}
-        )
-        and not dossier.is_draft
-    )
+    return _in_scope(dossier, staff_agency_ids(user)) and not dossier.is_draft
 
 
 # --- timeline and tracking --------------------------------------------------------------------

@@ -76,24 +76,19 @@ def version_header(*, code: str, day: datetime.date) -> tuple[ProcedureVersion |
     return found
 
 
+def _versions_shown() -> QuerySet[ProcedureVersion]:
+    """Versions with what a procedure page shows around its sections, heavy columns left out."""
+    return ProcedureVersion.objects.select_related(
+        "procedure", "field", "announcement", "replaced_by"
+    ).defer(*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
+
+
 def _version_header(*, code: str, day: datetime.date) -> tuple[ProcedureVersion | None, bool]:
-    related = ("procedure", "field", "announcement", "replaced_by")
-    heavy = (*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
-    version = (
-        ProcedureVersion.objects.in_force_on(day)
-        .filter(procedure__code=code)
-        .select_related(*related)
-        .defer(*heavy)
-        .first()
-    )
+    version = _versions_shown().in_force_on(day).filter(procedure__code=code).first()
     if version is not None:
         return version, False
     latest = (
-        ProcedureVersion.objects.filter(procedure__code=code)
-        .select_related(*related)
-        .defer(*heavy)
-        .order_by("-valid_from", "-number")
-        .first()
+        _versions_shown().filter(procedure__code=code).order_by("-valid_from", "-number").first()
     )
     return latest, True
 
@@ -101,13 +96,7 @@ def _version_header(*, code: str, day: datetime.date) -> tuple[ProcedureVersion 
 def with_sections(version: ProcedureVersion) -> ProcedureVersion:
     """The same version with every section prefetched (cases, documents, legal bases,
     agencies)."""
-    return (
-        ProcedureVersion.objects.filter(pk=version.pk)
-        .select_related("procedure", "field", "announcement", "replaced_by")
-        .defer(*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
-        .prefetch_related(*detail_prefetch())
-        .get()
-    )
+    return _versions_shown().prefetch_related(*detail_prefetch()).get(pk=version.pk)
 
 
 def detail_prefetch() -> list:
@@ -124,10 +113,9 @@ def detail_prefetch() -> list:
 def version_for(*, code: str, day: datetime.date) -> ProcedureVersion | None:
     """The version of `code` in force on `day`, with every section prefetched."""
     return (
-        ProcedureVersion.objects.in_force_on(day)
+        _versions_shown()
+        .in_force_on(day)
         .filter(procedure__code=code)
-        .select_related("procedure", "field", "announcement", "replaced_by")
-        .defer(*HEAVY_COLUMNS, "replaced_by__raw", "replaced_by__search_text")
         .prefetch_related(*detail_prefetch())
         .first()
     )
