@@ -19,7 +19,10 @@ datetime is read as local time):
     start date, moved to the closing time of the next working day when that day is not one.
 
 `WorkCalendar` caches exceptions per year and the office-hours rows, so loops over many dates
-(statistics, queues) run a handful of queries; pass one as `calendar=` to reuse it.
+(statistics, queues) run a handful of queries; pass one as `calendar=` to reuse it. Outside a
+transaction every calendar reads both tables from a per-process snapshot kept until the
+calendar's generation changes (core.generations: any save or delete of an exception or office
+hours row replaces it), so a page that computes a due moment costs one cache read, no query.
 """
 
 from __future__ import annotations
@@ -34,8 +37,11 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext
+
+from core import generations
 
 WORKING_DAYS = "working_days"
 WORKING_HOURS = "working_hours"
@@ -58,6 +64,38 @@ SOURCE_LIBRARY = "library"
 SOURCE_EXCEPTION = "exception"
 
 Number = Decimal | int | float | Fraction
+
+# replaced on every save or delete of a CalendarException or OfficeHours row (agencies.apps)
+GENERATION_KEY = "agencies:calendar:generation"
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Every calendar exception (by year) and office-hours row, as read under `generation`."""
+
+    generation: str
+    exceptions: dict[int, list]
+    hours: list
+
+
+_tables: _Tables | None = None
+
+
+def _shared_tables() -> _Tables | None:
+    """This process's snapshot of both calendar tables, read again when the generation changed;
+    None inside a transaction, whose own uncommitted rows the snapshot would not show."""
+    global _tables
+    if connection.in_atomic_block:
+        return None
+    generation = generations.current(GENERATION_KEY)
+    if _tables is None or _tables.generation != generation:
+        from .models import CalendarException, OfficeHours
+
+        by_year: dict[int, list] = {}
+        for row in CalendarException.objects.order_by("date", "pk"):
+            by_year.setdefault(row.date.year, []).append(row)
+        _tables = _Tables(generation, by_year, list(OfficeHours.objects.order_by("pk")))
+    return _tables
 
 
 def tz() -> ZoneInfo:
@@ -131,6 +169,13 @@ class WorkCalendar:
         self._exceptions: dict[int, dict[datetime.date, object]] = {}
         self._hours_rows: list | None = None
         self._hours_cache: dict[datetime.date, Hours] = {}
+        self._tables: _Tables | bool | None = False  # False: not looked up yet
+
+    def _shared(self) -> _Tables | None:
+        """The process snapshot (checked once per calendar), or None: query the tables."""
+        if self._tables is False:
+            self._tables = _shared_tables()
+        return self._tables
 
     # --- data loading ------------------------------------------------------------------
     def _agency_chain(self) -> list[int]:
@@ -158,9 +203,17 @@ class WorkCalendar:
             from .models import CalendarException
 
             chain = self._agency_chain()
-            rows = CalendarException.objects.filter(date__year=year).filter(
-                Q(agency__isnull=True) | Q(agency_id__in=chain)
-            )
+            tables = self._shared()
+            if tables is not None:
+                rows = [
+                    row
+                    for row in tables.exceptions.get(year, ())
+                    if row.agency_id is None or row.agency_id in chain
+                ]
+            else:
+                rows = CalendarException.objects.filter(date__year=year).filter(
+                    Q(agency__isnull=True) | Q(agency_id__in=chain)
+                )
             best: dict[datetime.date, object] = {}
             for row in rows:
                 held = best.get(row.date)
@@ -175,9 +228,17 @@ class WorkCalendar:
                 from .models import OfficeHours
 
                 chain = self._agency_chain()
-                self._hours_rows = list(
-                    OfficeHours.objects.filter(Q(agency__isnull=True) | Q(agency_id__in=chain))
-                )
+                tables = self._shared()
+                if tables is not None:
+                    self._hours_rows = [
+                        row
+                        for row in tables.hours
+                        if row.agency_id is None or row.agency_id in chain
+                    ]
+                else:
+                    self._hours_rows = list(
+                        OfficeHours.objects.filter(Q(agency__isnull=True) | Q(agency_id__in=chain))
+                    )
             candidates = [
                 row
                 for row in self._hours_rows

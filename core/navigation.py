@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -67,12 +69,24 @@ class NavLink:
     active: bool = False
 
 
+# reverse() results for the menus, per URLconf, script prefix and language (every page shows
+# the same thirty links; reversing them again on each request is wasted work)
+_reversed: dict[tuple, str | None] = {}
+
+
 def safe_reverse(url_name: str) -> str | None:
     """The URL of `url_name`, or None while the app that owns it is not wired in."""
+    key = (url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
     try:
-        return reverse(url_name)
+        return _reversed[key]
+    except KeyError:
+        pass
+    try:
+        url = reverse(url_name)
     except NoReverseMatch:
-        return None
+        url = None
+    _reversed[key] = url
+    return url
 
 
 PUBLIC_NAV: tuple[NavEntry, ...] = (

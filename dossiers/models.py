@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,6 +40,16 @@ class Status(models.IntegerChoices):
 
 CLOSED_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
 PAUSED_STATUSES = frozenset({Status.WAITING_SUPPLEMENT, Status.WAITING_PAYMENT})
+# the Bootstrap badge of each status on staff pages (templates/dossiers/staff/_status.html)
+STATUS_BADGE = {
+    Status.SUBMITTED: "text-bg-info",
+    Status.ACCEPTED: "text-bg-primary",
+    Status.PROCESSING: "text-bg-primary",
+    Status.WAITING_SUPPLEMENT: "text-bg-warning",
+    Status.WAITING_PAYMENT: "text-bg-warning",
+    Status.FINISHED: "text-bg-success",
+    Status.RETURNED: "text-bg-success",
+}
 # open (not closed) and not a draft: what the staff queue lists by default
 OPEN_NON_DRAFT = ~Q(step="draft") & ~Q(status__in=sorted(CLOSED_STATUSES))
 # what the queue orders by (overdue first: status, due_at and finished_at decide it)
@@ -61,6 +72,21 @@ class Outcome(models.TextChoices):
     EARLY = "early", _("Trước hạn")
     ON_TIME = "on_time", _("Đúng hạn")
     LATE = "late", _("Quá hạn")
+
+
+def _label_of(field_name: str, choices):
+    """get_<field>_display without Django's per-call rebuild of the choices dict (a queue page
+    calls these for every row): the enum's label, else the raw value as Django gives it."""
+
+    def display(self) -> str:
+        value = getattr(self, field_name)
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            return force_str(value, strings_only=True)
+
+    display.__name__ = f"get_{field_name}_display"
+    return display
 
 
 def _tracking_secret() -> str:
@@ -186,6 +212,11 @@ class Dossier(models.Model):
         related_name="+",
     )
 
+    get_channel_display = _label_of("channel", Channel)
+    get_status_display = _label_of("status", Status)
+    get_step_display = _label_of("step", Step)
+    get_outcome_display = _label_of("outcome", Outcome)
+
     class Meta:
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
@@ -238,6 +269,10 @@ class Dossier(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.status in PAUSED_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGE.get(self.status, "text-bg-secondary")
 
     @property
     def applicant_initials(self) -> str:
@@ -298,6 +333,10 @@ class DossierEvent(models.Model):
     public = models.BooleanField(
         default=True, help_text="Shown on the public timeline (without personal data)."
     )
+
+    get_kind_display = _label_of("kind", Kind)
+    get_from_status_display = _label_of("from_status", Status)
+    get_to_status_display = _label_of("to_status", Status)
 
     class Meta:
         ordering = ["at", "pk"]

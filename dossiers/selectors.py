@@ -149,6 +149,23 @@ def queue_for(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
     return qs.select_related(*_RELATED).order_by(*QUEUE_ORDER)
 
 
+# What a queue row shows (templates/dossiers/staff/queue.html): only these are read for the page.
+QUEUE_RELATED = ("procedure_version", "current_unit", "assigned_officer")
+QUEUE_COLUMNS = (
+    "code",
+    "channel",
+    "status",
+    "step",
+    "applicant_name",
+    "due_at",
+    "submitted_at",
+    "finished_at",
+    "procedure_version__name",
+    "current_unit__name",
+    "assigned_officer__full_name",
+)
+
+
 class QueueListing:
     """queue_for's rows, in its order, for a Paginator — built for agencies holding 100,000
     dossiers. The three unit columns are split into disjoint parts (competent unit; else the
@@ -182,11 +199,13 @@ class QueueListing:
         if not self.parts:
             return []
         ids = [row["id"] for row in self._union().order_by(*self._order)[key]]
-        rows = (
-            _with_overdue(Dossier.objects.filter(pk__in=ids), self.now)
-            .select_related(*_RELATED)
-            .in_bulk(ids)
-        )
+        rows = {
+            row.pk: row
+            for row in _with_overdue(Dossier.objects.filter(pk__in=ids), self.now)
+            .select_related(*QUEUE_RELATED)
+            .only(*QUEUE_COLUMNS)
+            .order_by()
+        }
         return [rows[pk] for pk in ids if pk in rows]
 
 

@@ -2,12 +2,12 @@
 
 import datetime
 import hashlib
-import uuid
 
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from core import generations
 from core.text import search_words
 
 from .models import ProcedureCase, ProcedureVersion
@@ -16,7 +16,7 @@ from .models import ProcedureCase, ProcedureVersion
 HEAVY_COLUMNS = ("raw", "search_text")
 
 # Public pages cache their rendered catalogue fragments (templates: {% cache %}) under a key
-# holding the catalogue's generation, which services.catalogue_changed() replaces after any
+# holding the catalogue's generation, which signals.py and the importer replace after any
 # change (import, admin edit, agency rename); the timeout only bounds memory.
 FRAGMENT_CACHE_SECONDS = 600
 GENERATION_KEY = "procedures:generation"
@@ -24,12 +24,7 @@ GENERATION_KEY = "procedures:generation"
 
 def catalogue_generation() -> str:
     """The current generation of the catalogue (a random token, kept until a change)."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, value, None)
-        value = cache.get(GENERATION_KEY) or value  # another process may have won the add
-    return value
+    return generations.current(GENERATION_KEY)
 
 
 def parse_day(value: str | None) -> tuple[datetime.date, bool]:
@@ -63,12 +58,15 @@ def catalogue(*, day: datetime.date) -> QuerySet[ProcedureVersion]:
     )
 
 
-def version_header(*, code: str, day: datetime.date) -> tuple[ProcedureVersion | None, bool]:
+def version_header(
+    *, code: str, day: datetime.date, generation: str | None = None
+) -> tuple[ProcedureVersion | None, bool]:
     """(version in force on `day`, else the newest; not_in_force) without its sections: what
     the page needs around the cached sections (title, breadcrumbs, submit button). Cached
-    under the catalogue's generation like the sections."""
+    under the catalogue's generation (pass it when already read) like the sections."""
     digest = hashlib.sha256(code.encode()).hexdigest()[:32]
-    key = f"procedures:header:{catalogue_generation()}:{day.isoformat()}:{digest}"
+    generation = generation or catalogue_generation()
+    key = f"procedures:header:{generation}:{day.isoformat()}:{digest}"
     found = cache.get(key)
     if found is None:
         found = _version_header(code=code, day=day)
@@ -108,17 +106,6 @@ def detail_prefetch() -> list:
         "legal_bases",
         "agency_links__agency",
     ]
-
-
-def version_for(*, code: str, day: datetime.date) -> ProcedureVersion | None:
-    """The version of `code` in force on `day`, with every section prefetched."""
-    return (
-        _versions_shown()
-        .in_force_on(day)
-        .filter(procedure__code=code)
-        .prefetch_related(*detail_prefetch())
-        .first()
-    )
 
 
 def versions_of(*, code: str) -> list[ProcedureVersion]:

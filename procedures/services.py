@@ -8,17 +8,16 @@ date, the old one closed the day before with status amended (or replaced for «T
 
 import datetime
 import re
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Agency
+from core import generations
 from core.text import fold
 
 from . import importer, selectors
@@ -315,14 +314,9 @@ def apply_import(
             return plan
         _apply(plan, user=user, decision_number=decision_number, reason=reason)
         plan.applied = True
-        catalogue_changed()  # bulk inserts send no signals
-        transaction.on_commit(catalogue_changed)
+        # bulk inserts send no signals
+        generations.replace_now_and_on_commit(selectors.GENERATION_KEY)
     return plan
-
-
-def catalogue_changed() -> None:
-    """Retire every cached catalogue fragment (see selectors.catalogue_generation)."""
-    cache.set(selectors.GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def _get_decisions(plan: ImportPlan, default_number: str, user) -> dict[str, AnnouncementDecision]:

@@ -1,24 +1,23 @@
 """Any saved or deleted catalogue row (admin edits, services) retires the cached public
 fragments, again once the transaction commits. Imports write in bulk (no signals) and call
-services.catalogue_changed themselves."""
+core.generations.replace_now_and_on_commit themselves."""
 
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
+
+from core import generations
 
 
 def _changed(sender, **kwargs) -> None:
-    from . import services
+    from .selectors import GENERATION_KEY
 
-    # now (this transaction's own later reads) and after the commit (a page rendered by
-    # another request in between from the old data must not stay cached)
-    services.catalogue_changed()
-    transaction.on_commit(services.catalogue_changed)
+    generations.replace_now_and_on_commit(GENERATION_KEY)
 
 
 def connect() -> None:
     from agencies.models import Agency
 
     from . import models
+    from .selectors import GENERATION_KEY
 
     watched = [
         Agency,  # agency names appear in the catalogue
@@ -33,10 +32,7 @@ def connect() -> None:
         models.ProcedureAgency,
         models.AnnouncementItem,
     ]
-    for model in watched:
-        uid = f"procedures.catalogue_changed.{model._meta.label}"
-        post_save.connect(_changed, sender=model, dispatch_uid=uid + ".save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=uid + ".delete")
+    generations.watch(GENERATION_KEY, watched, uid="procedures.catalogue_changed")
     m2m_changed.connect(
         _changed,
         sender=models.ProcedureVersion.agencies.through,

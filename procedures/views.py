@@ -88,7 +88,8 @@ def _submit_url(code: str) -> str | None:
 
 def _detail_context(request, code: str) -> dict:
     day, past = _day(request)
-    version, not_in_force = selectors.version_header(code=code, day=day)
+    generation = selectors.catalogue_generation()
+    version, not_in_force = selectors.version_header(code=code, day=day, generation=generation)
     if version is None:
         raise Http404(_("Không có thủ tục này."))
     return {
@@ -102,7 +103,7 @@ def _detail_context(request, code: str) -> dict:
         "versions": lambda: selectors.versions_of(code=code),
         "submit_url": _submit_url(code) if version.allows_online_submission else None,
         "fragment_seconds": selectors.FRAGMENT_CACHE_SECONDS,
-        "generation": selectors.catalogue_generation(),
+        "generation": generation,
     }
 
 

@@ -21,20 +21,19 @@ and "bucket" node — the nearest capped ancestor of a leaf, else its area), one
 assessments, one for last year's ranks, one for successions and a bulk update.
 """
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import AgencySuccession
+from core import generations
 
 from . import rules, services, tree, workflow
 from .models import Assessment, Band, CriteriaSet, TargetGroup
@@ -271,8 +270,8 @@ def compute(*, criteria_set: CriteriaSet) -> int:
     with transaction.atomic():
         _write(assessments, RANKING_FIELDS)
         CriteriaSet.objects.filter(pk=criteria_set.pk).update(ranking_computed_at=now)
-        transaction.on_commit(lambda: bump_table_version(criteria_set.pk))
-    bump_table_version(criteria_set.pk)
+        # raw writes send no signals: retire the cached public tables now and on commit
+        generations.replace_now_and_on_commit(TABLE_GENERATION_KEY)
     criteria_set.ranking_computed_at = now
     return len(assessments)
 
@@ -378,15 +377,8 @@ def visible_set(*, user, year: int, target_group: str) -> CriteriaSet | None:
     return None
 
 
-def latest_published() -> CriteriaSet | None:
-    return (
-        CriteriaSet.objects.filter(published_at__isnull=False)
-        .order_by("-year", "target_group")
-        .first()
-    )
-
-
 def published_sets() -> list[CriteriaSet]:
+    """Every published set, the latest first (what the public ranking page opens with)."""
     return list(
         CriteriaSet.objects.filter(published_at__isnull=False).order_by("-year", "target_group")
     )
@@ -424,34 +416,16 @@ def find_agency_row(*, criteria_set: CriteriaSet, key: str, user=None) -> Assess
 
 # ----------------------------------------------------------------------------- public table cache
 # The public table of 1,000 agencies takes ~0.5 s to render (12 formatted numbers per row);
-# its HTML is cached under a key that changes whenever the table may change.
-TABLE_CACHE_SECONDS = 600  # bounds staleness from changes no key part sees (agency renames)
-
-
-def _version_key(set_pk: int) -> str:
-    return f"scoring:ranking:version:{set_pk}"
-
-
-def bump_table_version(set_pk: int) -> None:
-    """Invalidate the cached public tables of a set (called by compute(), also on commit)."""
-    cache.set(_version_key(set_pk), uuid.uuid4().hex, None)
+# its HTML is cached under a generation that every change of what it shows replaces: a save or
+# delete of a criteria set, band, assessment or agency (signals, scoring.apps) and compute()'s
+# raw writes. A direct SQL edit is not seen until TABLE_CACHE_SECONDS pass.
+TABLE_CACHE_SECONDS = 600
+TABLE_GENERATION_KEY = "scoring:ranking:generation"
 
 
 def public_table_cache_key(criteria_set: CriteriaSet, *, language: str) -> str:
-    """Changes with a recompute, the publication, or any assessment published / saved."""
-    stats = Assessment.objects.filter(criteria_set=criteria_set).aggregate(
-        shown=Count("pk", filter=Q(status=S.PUBLISHED)), changed=Max("updated_at")
-    )
-    parts = [
-        criteria_set.pk,
-        cache.get(_version_key(criteria_set.pk), "0"),
-        criteria_set.published_at and criteria_set.published_at.timestamp(),
-        criteria_set.ranking_computed_at and criteria_set.ranking_computed_at.timestamp(),
-        stats["shown"],
-        stats["changed"] and stats["changed"].timestamp(),
-        language,
-    ]
-    return "scoring:ranking:table:" + ":".join(str(p) for p in parts)
+    generation = generations.current(TABLE_GENERATION_KEY)
+    return f"scoring:ranking:table:{generation}:{criteria_set.pk}:{language}"
 
 
 def change(assessment: Assessment) -> int | None:

@@ -52,11 +52,14 @@ def _chart_data(rows) -> dict:
 RANKING_PER_PAGE = 100  # a province's full table (up to ~1,000 units) in pages of 100
 
 
-def _ranking_page_of(request, criteria_set: CriteriaSet):
-    """The requested page of the table (rows evaluated only when rendered)."""
+def _ranking_page_of(request, criteria_set: CriteriaSet, *, count: int | None = None):
+    """The requested page of the table (rows evaluated only when rendered); `count`, when
+    known, spares the count query."""
     paginator = Paginator(
         ranking.rows(criteria_set=criteria_set, user=request.user), RANKING_PER_PAGE
     )
+    if count is not None:
+        paginator.count = count  # a cached_property: the known value stands in for the query
     return paginator.get_page(request.GET.get("trang"))
 
 
@@ -83,28 +86,32 @@ def _render_table(request, criteria_set: CriteriaSet, *, staff_view: bool, page)
 def _table_html(request, criteria_set: CriteriaSet, *, staff_view: bool) -> str:
     """The table, legend and chart data of one page; cached for the public (staff see live
     statuses)."""
-    page = _ranking_page_of(request, criteria_set)
     if staff_view:
+        page = _ranking_page_of(request, criteria_set)
         return _render_table(request, criteria_set, staff_view=True, page=page)
     key = ranking.public_table_cache_key(criteria_set, language=get_language())
-    key = f"{key}:page:{page.number}"
-    html = cache.get(key)
+    count_key = f"{key}:count"
+    page = _ranking_page_of(request, criteria_set, count=cache.get(count_key))
+    page_key = f"{key}:page:{page.number}"
+    html = cache.get(page_key)
     if html is None:
         html = _render_table(request, criteria_set, staff_view=False, page=page)
-        cache.set(key, str(html), ranking.TABLE_CACHE_SECONDS)
+        cache.set_many(
+            {page_key: str(html), count_key: page.paginator.count}, ranking.TABLE_CACHE_SECONDS
+        )
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 (our own rendered template)
 
 
-def _ranking_page(request, criteria_set: CriteriaSet):
+def _ranking_page(request, criteria_set: CriteriaSet, published: list[CriteriaSet] | None = None):
     user = request.user
+    if published is None:
+        published = ranking.published_sets()
     staff_view = ranking.sees_unpublished(user)
     context = {
         "criteria_set": criteria_set,
         "group_slug": ranking.GROUP_SLUGS.get(criteria_set.target_group),
         "table_html": _table_html(request, criteria_set, staff_view=staff_view),
-        "published_sets": [
-            (s, ranking.GROUP_SLUGS.get(s.target_group)) for s in ranking.published_sets()
-        ],
+        "published_sets": [(s, ranking.GROUP_SLUGS.get(s.target_group)) for s in published],
         "staff_view": staff_view,
         "can_recompute": _can_recompute(user),
         "can_publish": ranking.can_publish(user) and not criteria_set.is_published,
@@ -116,8 +123,8 @@ def _ranking_page(request, criteria_set: CriteriaSet):
 
 def public_ranking(request):
     """The latest published ranking (or a note that none is published yet)."""
-    criteria_set = ranking.latest_published()
-    if criteria_set is None:
+    published = ranking.published_sets()
+    if not published:
         staff_sets = (
             [
                 (s, ranking.GROUP_SLUGS.get(s.target_group))
@@ -131,7 +138,7 @@ def public_ranking(request):
             "scoring/ranking/none.html",
             {"staff_sets": staff_sets},
         )
-    return _ranking_page(request, criteria_set)
+    return _ranking_page(request, published[0], published)
 
 
 def public_ranking_year(request, year: int, group: str):

@@ -80,6 +80,7 @@ def _isolated_services(settings, tmp_path):
     }
     # exact statistics everywhere (tests/dossiers/test_stats_cache.py turns the cache on)
     settings.STATS_CACHE_SECONDS = 0
+    settings.VISIT_COUNTERS_MEMO_SECONDS = 0  # footer figures exact (test_visits.py tests the memo)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.REPORTS_TEMP_DIR = str(tmp_path / "reports-tmp")
     settings.STORAGES = {

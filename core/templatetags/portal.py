@@ -1,6 +1,7 @@
 """Template tags of the base layout: role-aware navigation and the footer visit counters."""
 
 import logging
+import time
 import unicodedata
 
 from django import template
@@ -22,13 +23,25 @@ def portal_nav(context):
     return navigation.navigation_for(request)
 
 
+# The footer's figures, reused by this process for VISIT_COUNTERS_MEMO_SECONDS (default 5):
+# every page shows them, and a few seconds' lag in "online now / today" is invisible.
+_memo: tuple[float, dict] | None = None
+
+
 @register.inclusion_tag("includes/visit_counters.html")
 def visit_counters():
+    global _memo
+    seconds = getattr(settings, "VISIT_COUNTERS_MEMO_SECONDS", 5)
+    now = time.monotonic()
+    if seconds > 0 and _memo is not None and now < _memo[0]:
+        return {"stats": _memo[1]}
     try:
         stats = selectors.visit_stats()
     except Exception:  # counters are decoration; never break the page for them
         logger.warning("visit counters unavailable", exc_info=True)
-        stats = None
+        return {"stats": None}
+    if seconds > 0:
+        _memo = (now + seconds, stats)
     return {"stats": stats}
 
 

@@ -167,8 +167,11 @@ def _message(exc: Exception) -> str:
 @login_required
 def submit(request, code: str):
     """Start an online dossier for the procedure `code`: choose the case and the agency."""
-    version = procedure_selectors.version_for(code=code, day=timezone.localdate())
-    if version is None:
+    # the cached header (no sections): the page shows the name and the cases only
+    version, not_in_force = procedure_selectors.version_header(
+        code=code, day=timezone.localdate()
+    )
+    if version is None or not_in_force:
         raise Http404(_("Thủ tục không còn hiệu lực."))
     back = redirect("procedures:detail", code=code)
     if request.user.kind not in APPLICANT_KINDS:
@@ -192,11 +195,11 @@ def submit(request, code: str):
 
     cases = _cases_for_online(version)
     agencies = _competent_agencies(version)
-    drafts = [
-        d
-        for d in selectors.dossiers_for_citizen(user=request.user)
-        if d.is_draft and d.procedure_version_id == version.pk
-    ]
+    drafts = list(
+        selectors.dossiers_for_citizen(user=request.user).filter(
+            step=Step.DRAFT, procedure_version=version
+        )
+    )
     context = {"version": version, "steps": _steps("start"), "drafts": drafts}
     if not cases.exists():
         context["problem"] = _("Thủ tục này chưa có trường hợp nào được nộp trực tuyến.")

@@ -1,4 +1,5 @@
 import datetime
+import types
 
 import pytest
 import time_machine
@@ -204,3 +205,22 @@ def test_counters_on_real_redis(settings, frozen):
         if keys:
             client.delete(*keys)
         settings.CACHES = private_cache
+
+
+@pytest.mark.django_db
+def test_the_footer_reuses_its_figures_for_a_few_seconds(client, settings, monkeypatch):
+    from core.templatetags import portal
+
+    settings.VISIT_COUNTERS_MEMO_SECONDS = 5
+    monkeypatch.setattr(portal, "_memo", None)
+    reads = []
+    real = selectors.visit_stats
+    monkeypatch.setattr(selectors, "visit_stats", lambda: reads.append(1) or real())
+    clock = [1000.0]
+    monkeypatch.setattr(portal, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    client.get("/")
+    client.get("/")
+    assert len(reads) == 1
+    clock[0] += 6
+    client.get("/")
+    assert len(reads) == 2

@@ -153,8 +153,9 @@ def test_queue_listing_matches_queue_for_across_the_three_unit_columns(
         listing = selectors.queue_listing(user=type(officer).objects.get(pk=officer.pk))
         listing.count()
         rows = listing[0:25]
-        for row in rows:
-            str(row.procedure_version.procedure.code), str(row.competent_agency.name)
+        for row in rows:  # what a queue row shows (selectors.QUEUE_COLUMNS)
+            str(row.procedure_version.name), str(row.current_unit.name), row.assigned_officer
+            row.get_status_display(), row.get_channel_display(), row.applicant_name, row.due_at
     assert selectors.queue_listing(user=UserFactory()).count() == 0
     assert selectors.queue_listing(user=UserFactory())[0:25] == []
 

@@ -55,11 +55,27 @@ def test_public_table_is_cached_and_follows_recompute_and_hiding(client, publish
     ranking.compute(criteria_set=published_set)
     cells = index_cells(client.get(page).content.decode())
     assert len(cells) == 2 and all(c.startswith("100") for c in cells), cells
-    # an assessment taken out of publication disappears at once
+    # an assessment taken out of publication (saved, as every workflow step saves) disappears
+    # at once
     hidden = published_set.assessments.get(agency__name="Sở Xây dựng")
-    Assessment.objects.filter(pk=hidden.pk).update(status=S.APPROVED)
+    hidden.status = S.APPROVED
+    hidden.save()
     body = client.get(page).content.decode()
     assert "Sở Công Thương" in body and "Sở Xây dựng" not in body
+    # so does a renamed agency
+    agency = published_set.assessments.get(agency__name="Sở Công Thương").agency
+    agency.name = "Sở Công Thương (tên mới)"
+    agency.save()
+    assert "Sở Công Thương (tên mới)" in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cached_public_page_costs_one_query(client, published_set, django_assert_num_queries):
+    page = reverse("scoring:public_ranking")
+    client.get(page)
+    with django_assert_num_queries(1):  # the published sets; table and count from the cache
+        body = client.get(page).content.decode()
+    assert "Sở Công Thương" in body and "Sở Xây dựng" in body
 
 
 @pytest.mark.django_db

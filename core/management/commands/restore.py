@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from core import backup
+from core import backup, generations
 
 
 class Command(BaseCommand):
@@ -39,6 +39,9 @@ class Command(BaseCommand):
             backup.restore_backup(source)
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
+        # what running processes built from the old data (catalogue fragments, the working
+        # calendar) must not outlive it
+        generations.replace_all()
         self.stdout.write(self.style.SUCCESS(f"Restored from {source}."))
 
 

@@ -1,0 +1,66 @@
+"""Generations: one token per kind of rarely-changing data, replaced whenever that data changes.
+
+A reader that keeps something derived from the data (a rendered fragment in the cache, a
+snapshot in the process) keys it by the current token; a change replaces the token, so every
+copy built before it is never read again — no timeout decides freshness.
+
+The token lives in the shared cache (Redis), so every process sees a change at once. When the
+cache is unreachable each read gets a fresh random token: nothing cached is ever reused, the
+portal just does the work again.
+
+`watch(key, models)` replaces the token on every save or delete of those models, twice: at
+once (later reads of the same transaction) and after the commit (a reader in another process
+that rebuilt its copy from the old rows between the save and the commit must not keep it).
+Bulk writes send no signals: the code doing them calls `replace(key)` itself; a restore of the
+database replaces every watched token (`replace_all`).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+# every key passed to watch(): what replace_all() replaces
+WATCHED: set[str] = set()
+
+
+def current(key: str) -> str:
+    """The token of `key` (a random one is stored the first time)."""
+    value = cache.get(key)
+    if value is None:
+        value = uuid.uuid4().hex
+        cache.add(key, value, None)
+        value = cache.get(key) or value  # another process may have won the add
+    return value
+
+
+def replace(key: str) -> None:
+    """Retire everything built under the current token of `key`."""
+    cache.set(key, uuid.uuid4().hex, None)
+
+
+def replace_now_and_on_commit(key: str) -> None:
+    replace(key)
+    transaction.on_commit(lambda: replace(key))
+
+
+def replace_all() -> None:
+    """Replace every watched token (after the database was restored from a backup)."""
+    for key in sorted(WATCHED):
+        replace(key)
+
+
+def watch(key: str, models, *, uid: str) -> None:
+    """Replace `key`'s token whenever a row of `models` is saved or deleted."""
+    WATCHED.add(key)
+
+    def changed(sender, **kwargs) -> None:
+        replace_now_and_on_commit(key)
+
+    for model in models:
+        name = f"{uid}.{model._meta.label}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{name}.save")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{name}.delete")

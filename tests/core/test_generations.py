@@ -1,0 +1,40 @@
+import pytest
+
+from core import generations
+from procedures.models import Sector
+from procedures.selectors import GENERATION_KEY, catalogue_generation
+from tests.factories import AgencyFactory
+
+
+def test_a_token_stays_until_replaced():
+    first = generations.current("test:gen")
+    assert generations.current("test:gen") == first
+    generations.replace("test:gen")
+    assert generations.current("test:gen") != first
+
+
+def test_without_the_cache_every_read_is_a_new_token(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert generations.current("test:gen") != generations.current("test:gen")
+
+
+@pytest.mark.django_db
+def test_watched_models_replace_the_token_on_save_and_delete(django_capture_on_commit_callbacks):
+    before = catalogue_generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        AgencyFactory()  # agency names appear in the catalogue
+    assert callbacks, "replaced again once the transaction commits"
+    after_save = catalogue_generation()
+    assert after_save != before
+    sector = Sector.objects.create(code="TEST", name="Lĩnh vực thử")
+    after_create = catalogue_generation()
+    assert after_create != after_save
+    sector.delete()
+    assert catalogue_generation() != after_create
+
+
+def test_replace_all_replaces_every_watched_token():
+    assert GENERATION_KEY in generations.WATCHED
+    before = {key: generations.current(key) for key in generations.WATCHED}
+    generations.replace_all()
+    assert all(generations.current(key) != token for key, token in before.items())
