@@ -5,13 +5,15 @@
 
 `hit` counts one event and says whether the caller is still within the limit. `exceeded` only
 looks (use it to refuse a request before doing the work when the window is already used up).
-Counting is atomic on Redis and locmem: `cache.add` creates the counter only when absent and
-`cache.incr` increments it in place, so two processes never both read 0.
+Counting is atomic on Redis and locmem (core.cache.increment), so two processes never both
+read 0.
 """
 
 import time
 
 from django.core.cache import cache
+
+from .cache import increment
 
 PREFIX = "ratelimit"
 
@@ -26,14 +28,7 @@ def hit(key: str, *, limit: int, window: int) -> bool:
 
     Returns True while the count (this event included) is at most `limit`, False when over it.
     """
-    cache_key = _key(key, window)
-    cache.add(cache_key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr: start the window again
-        cache.add(cache_key, 1, timeout=window + 1)
-        count = 1
-    return count <= limit
+    return increment(_key(key, window), window + 1) <= limit
 
 
 def count(key: str, *, window: int) -> int:

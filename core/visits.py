@@ -23,6 +23,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
+from .cache import increment
+
 COOKIE_NAME = "cchc_visit"
 COOKIE_SALT = "core.visits"
 COOKIE_MAX_AGE = 400 * 24 * 3600
@@ -59,12 +61,7 @@ def current_window(now: float | None = None) -> int:
 
 def bump(key: str, timeout: int) -> None:
     """Atomic +1 that also works when the key does not exist yet."""
-    if cache.add(key, 1, timeout):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout)
+    increment(key, timeout)
 
 
 def should_count(request, response) -> bool:

@@ -28,6 +28,7 @@ def test_dead_redis_answers_like_an_empty_cache(caplog):
     dead = _backend(DEAD_REDIS)
     with caplog.at_level(logging.WARNING, logger="core.cache"):
         assert dead.get("a", "fallback") == "fallback"
+        assert dead.count("n", 60) == 1  # a fresh counter: limits fail open
         dead.set("a", 1)
         assert dead.add("a", 1) is True  # counters fail open
         assert dead.incr("hits", 3) == 3
@@ -90,6 +91,11 @@ def test_a_live_redis_is_a_normal_cache(settings):
             live.incr("missing")
         live.set_many({"b": "hai", "c": [3]})
         assert live.get_many(["a", "b", "c", "d"]) == {"a": 5, "b": "hai", "c": [3]}
+        # a counter in one round trip: created with its timeout, then incremented in place
+        assert [live.count("n", 60) for _ in range(3)] == [1, 2, 3]
+        assert live.get("n") == 3
+        assert 0 < live._cache.get_client().ttl(live.make_key("n")) <= 60
+        assert live.count("a", 60) == 6  # an existing counter keeps its value
         assert not live._is_down()
     finally:
         live.clear()
