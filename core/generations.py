@@ -6,7 +6,8 @@ copy built before it is never read again — no timeout decides freshness.
 
 The token lives in the shared cache (Redis), so every process sees a change at once. When the
 cache is unreachable each read gets a fresh random token: nothing cached is ever reused, the
-portal just does the work again.
+portal just does the work again. (A change made during an outage cannot replace the stored
+token: copies cached before the outage are then seen until their own timeout.)
 
 `watch(key, models)` replaces the token on every save or delete of those models, twice: at
 once (later reads of the same transaction) and after the commit (a reader in another process
@@ -17,29 +18,40 @@ database replaces every watched token (`replace_all`).
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+logger = logging.getLogger(__name__)
+
 # every key passed to watch(): what replace_all() replaces
 WATCHED: set[str] = set()
 
 
 def current(key: str) -> str:
-    """The token of `key` (a random one is stored the first time)."""
-    value = cache.get(key)
-    if value is None:
-        value = uuid.uuid4().hex
-        cache.add(key, value, None)
-        value = cache.get(key) or value  # another process may have won the add
+    """The token of `key` (a random one is stored the first time; a fresh one, never stored,
+    when the cache fails)."""
+    try:
+        value = cache.get(key)
+        if value is None:
+            value = uuid.uuid4().hex
+            cache.add(key, value, None)
+            value = cache.get(key) or value  # another process may have won the add
+    except Exception:  # any backend error: nothing cached can be trusted, so reuse nothing
+        logger.warning("generation %s unavailable", key, exc_info=True)
+        return uuid.uuid4().hex
     return value
 
 
 def replace(key: str) -> None:
     """Retire everything built under the current token of `key`."""
-    cache.set(key, uuid.uuid4().hex, None)
+    try:
+        cache.set(key, uuid.uuid4().hex, None)
+    except Exception:
+        logger.warning("generation %s not replaced", key, exc_info=True)
 
 
 def replace_now_and_on_commit(key: str) -> None:

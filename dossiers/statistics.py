@@ -96,10 +96,13 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -107,10 +110,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import PROVINCE_WIDE_ROLES, roles_of
 from agencies.models import Agency
+from core import generations
 
 from .models import Apology, Channel, Dossier, Outcome, Status, Step, SupplementRequest
 
 logger = logging.getLogger(__name__)
+AGENCIES_GENERATION_KEY = "dossiers:stats:agencies-generation"
 
 # --------------------------------------------------------------------------------------------
 # Periods
@@ -240,10 +245,14 @@ def open_at(moment: datetime.datetime) -> Q:
 
 
 def _supplement_open_at(moment: datetime.datetime) -> Q:
-    requests = SupplementRequest.objects.filter(
-        dossier=OuterRef("pk"), requested_at__lt=moment
-    ).filter(_not_before("answered_at", moment))
-    return Q(Exists(requests))
+    """A supplement request of the dossier is open at `moment`. Written as `id IN (the open
+    requests' dossiers)` rather than a correlated EXISTS: the same rows (dossier_id is never
+    null), but PostgreSQL runs it as one hashed subplan that parallel workers may evaluate, so
+    the one-pass count can scan in parallel."""
+    requests = SupplementRequest.objects.filter(requested_at__lt=moment).filter(
+        _not_before("answered_at", moment)
+    )
+    return Q(pk__in=requests.values("dossier_id"))
 
 
 def _clock_stopped_at(moment: datetime.datetime) -> Q:
@@ -407,12 +416,44 @@ class Report:
 # --------------------------------------------------------------------------------------------
 
 
-def agency_tree() -> dict[int | None, list[int]]:
-    """parent id → child ids, from one query."""
+TREE_CACHE_SECONDS = 300  # the bound for agency changes that bypass the model signals
+
+
+def _read_tree() -> dict[int | None, list[int]]:
     children: dict[int | None, list[int]] = defaultdict(list)
     for pk, parent_id in Agency.objects.order_by().values_list("pk", "parent_id"):
         children[parent_id].append(pk)
     return children
+
+
+def agencies_generation() -> str:
+    """A token replaced on every save or delete of an agency (core.generations, watched in
+    dossiers.apps): the cached agency tree and the page's agency list are keyed by it."""
+    return generations.current(AGENCIES_GENERATION_KEY)
+
+
+def agency_tree() -> dict[int | None, list[int]]:
+    """parent id → child ids, from one query, or from the cache when the report cache is on
+    (STATS_CACHE_SECONDS > 0): a saved or deleted agency shows at once (the key follows
+    agencies_generation()); a change that bypasses the model signals (QuerySet.update, raw SQL)
+    within TREE_CACHE_SECONDS. A cache outage just reads the table."""
+    seconds = getattr(settings, "STATS_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return _read_tree()
+    key = f"{CACHE_PREFIX}:tree:v1:{agencies_generation()}"
+    try:
+        data = cache.get(key)
+    except Exception:
+        logger.warning("statistics cache: cannot read the agency tree", exc_info=True)
+        data = None
+    if data is not None:
+        return defaultdict(list, data)
+    tree = _read_tree()
+    try:  # add: another process may have stored the same tree meanwhile
+        cache.add(key, dict(tree), min(seconds, TREE_CACHE_SECONDS))
+    except Exception:
+        logger.warning("statistics cache: cannot store the agency tree", exc_info=True)
+    return tree
 
 
 def subtree_ids(root_id: int, children: dict[int | None, list[int]]) -> set[int]:
@@ -433,9 +474,10 @@ def scope_ids(agency: Agency, *, include_children: bool, tree=None) -> set[int]:
     return subtree_ids(agency.pk, tree if tree is not None else agency_tree())
 
 
-def visible_agency_ids(user) -> set[int] | None:
+def visible_agency_ids(user, *, tree: dict[int | None, list[int]] | None = None) -> set[int] | None:
     """Agencies whose statistics `user` may see: None = all (superuser, appraiser,
-    administrator); otherwise each agency where the user holds a role, with its subtree."""
+    administrator); otherwise each agency where the user holds a role, with its subtree
+    (`tree`: agency_tree(), when the caller has it already)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     if user.is_superuser or roles_of(user) & PROVINCE_WIDE_ROLES:
@@ -449,7 +491,8 @@ def visible_agency_ids(user) -> set[int] | None:
     )
     if not roots:
         return set()
-    tree = agency_tree()
+    if tree is None:
+        tree = agency_tree()
     visible: set[int] = set()
     for root in roots:
         visible |= subtree_ids(root, tree)
@@ -497,7 +540,8 @@ def _counting():
     with transaction.atomic(using=alias, savepoint=False):
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)"
+                "SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true), "
+                "set_config('parallel_tuple_cost', '0.01', true)"
             )
         yield alias
 
@@ -538,27 +582,78 @@ _ONE_PASS_KEYS = (
 # per argument, 1 when the set leaves that column out
 _SET_AGENCY, _SET_VERSION, _SET_RECEIVED, _SET_RESOLVED = 0b011, 0b101, 0b111, 0b110
 
+# Figures the one-pass count derives from others instead of evaluating their filter for every
+# dossier: figure = sum(plus) - sum(minus), exact by their definitions in figure_q():
+# - to_handle = received | carried_over, and the two are disjoint (received_at in the period /
+#   before its start);
+# - resolved_on_time = resolved minus early and late (outcome is never null: "" when unknown);
+# - in_progress_within = in_progress minus in_progress_overdue (within is "not overdue" among the
+#   dossiers in progress, with the same clock-stopped test).
+# test_stats_figures checks each identity against figure_q on every period of its data set.
+DERIVED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "to_handle": (("received", "carried_over"), ()),
+    "resolved_on_time": (("resolved",), ("resolved_early", "resolved_late")),
+    "in_progress_within": (("in_progress",), ("in_progress_overdue",)),
+}
+COUNTED = tuple(name for name in FIGURES if name not in DERIVED)
+
+
+def derive(counted: dict[str, int]) -> dict[str, int]:
+    """Every figure from the COUNTED ones (see DERIVED)."""
+    values = dict(counted)
+    for name, (plus, minus) in DERIVED.items():
+        values[name] = sum(counted[p] for p in plus) - sum(counted[m] for m in minus)
+    return values
+
+
+class _MonthOf(Func):
+    """PostgreSQL: the 1-based index of the local calendar month (from `starts`, ascending
+    month starts) holding the moment; 0 before the first, len(starts) from the last on, null
+    for null. width_bucket over an array of moments: a binary search of timestamps, no time
+    zone conversion per row as DATE_TRUNC(... AT TIME ZONE ...) needs."""
+
+    function = "width_bucket"
+    template = "%(function)s(%(expressions)s::timestamptz[])"
+    output_field = IntegerField()
+
+    def __init__(self, field: str, starts: list[datetime.datetime]):
+        super().__init__(F(field), Value(starts))
+
+
+def _month_starts(period: Period) -> list[datetime.datetime]:
+    """Local midnights of the 1st of each month of the period, then of the month after it."""
+    year, month = period.date_from.year, period.date_from.month
+    starts = []
+    while (year, month) <= (period.date_to.year, period.date_to.month):
+        starts.append(_midnight(datetime.date(year, month, 1)))
+        year, month = _month_shift(year, month, 1)
+    starts.append(_midnight(datetime.date(year, month, 1)))
+    return starts
+
 
 def _count_in_one_pass(ids: set[int], period: Period, alias: str) -> _Counts | None:
     """PostgreSQL: everything report() needs from ONE scan of the scope's dossiers.
 
     The inner query, written by the ORM, selects the scope's relevant dossiers with one boolean
-    per figure (`figure_q`, the same SQL as the drill-down's) and the grouping keys; OFFSET 0
-    keeps PostgreSQL from inlining it, so each figure is evaluated once per dossier. The outer
-    query counts the flags grouped four ways at once (GROUPING SETS, all hashed): per competent
-    agency, per procedure version, per month of received_at and per (month of finished_at,
-    outcome). The monthly series use the `received` / `resolved` counts: relevant_q is a
-    superset of every figure, so they count exactly what `figure_q("received")` /
-    `figure_q("resolved")` select. Returns None when the ORM's SQL is not shaped as expected
-    (the caller then counts with separate queries)."""
-    flags = {f"is_{name}": name for name in FIGURES}
+    per counted figure (`figure_q`, the same SQL as the drill-down's; the DERIVED figures are
+    computed from those counts) and the grouping keys; OFFSET 0 keeps PostgreSQL from inlining
+    it, so each figure is evaluated once per dossier, in parallel workers when the planner
+    chooses a parallel scan (every filter is parallel-safe). The outer query counts the flags
+    grouped four ways at once (GROUPING SETS, all hashed): per competent agency, per procedure
+    version, per month of received_at and per (month of finished_at, outcome). The monthly
+    series use the `received` / `resolved` counts: relevant_q is a superset of every figure, so
+    they count exactly what `figure_q("received")` / `figure_q("resolved")` select. Returns None
+    when the ORM's SQL is not shaped as expected (the caller then counts with separate
+    queries)."""
+    flags = {f"is_{name}": name for name in COUNTED}
+    starts = _month_starts(period)
     inner = (
         _base(ids)
         .using(alias)
         .filter(relevant_q(period))
         .annotate(
-            month_received=TruncMonth("received_at"),
-            month_finished=TruncMonth("finished_at"),
+            month_received=_MonthOf("received_at", starts),
+            month_finished=_MonthOf("finished_at", starts),
             **{
                 flag: ExpressionWrapper(figure_q(name, period), output_field=BooleanField())
                 for flag, name in flags.items()
@@ -587,28 +682,51 @@ def _count_in_one_pass(ids: set[int], period: Period, alias: str) -> _Counts | N
         fetched = cursor.fetchall()
     counts = _Counts({}, {}, [], [])
     per_version: dict[int, dict[str, int]] = {}
+    names = tuple(flags.values())
+    i_received, i_resolved = names.index("received"), names.index("resolved")
+    # month index → its start (1 = the first month of the period); 0, the index past the last
+    # month and null are outside the period, where received / resolved are 0 anyway
+    month_of = dict(enumerate(starts[:-1], start=1))
     for row in fetched:
         agency_id, version_id, month_received, month_finished, outcome_value, grouping = row[:6]
-        values = dict(zip(flags.values(), row[6:], strict=True))
+        month_received, month_finished = month_of.get(month_received), month_of.get(month_finished)
+        values = row[6:]
         if grouping == _SET_AGENCY:
-            counts.per_agency[agency_id] = Stats(**values)
+            counts.per_agency[agency_id] = Stats(**derive(dict(zip(names, values, strict=True))))
         elif grouping == _SET_VERSION:
-            per_version[version_id] = {name: values[name] for name in PROCEDURE_FIGURES}
+            per_version[version_id] = {
+                name: values[names.index(name)] for name in PROCEDURE_FIGURES
+            }
         elif grouping == _SET_RECEIVED:
-            counts.received_by_month.append((month_received, values["received"]))
+            counts.received_by_month.append((month_received, values[i_received]))
         elif grouping == _SET_RESOLVED:
-            counts.resolved_by_month.append((month_finished, outcome_value, values["resolved"]))
+            counts.resolved_by_month.append((month_finished, outcome_value, values[i_resolved]))
     counts.per_procedure = _per_procedure(per_version, alias)
     return counts
 
 
 def _per_procedure(per_version: dict[int, dict[str, int]], alias: str) -> dict[str, dict]:
     """Versions summed per procedure, named by the greatest name of the versions counted (as
-    Max() does in `_count_separately`); one query (the ids are at most the number of versions)."""
+    Max() does in `_count_separately`); one query, the version ids passed as ONE array
+    parameter (a scope may count thousands of versions: an IN list of thousands of
+    placeholders cost more to build and parse than the query)."""
     version_model = Dossier._meta.get_field("procedure_version").related_model
-    versions = version_model.objects.using(alias).filter(pk__in=list(per_version))
+    procedure_model = version_model._meta.get_field("procedure").related_model
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    v, p = version_model._meta, procedure_model._meta
+    sql = (
+        f"SELECT v.{quote(v.pk.column)}, p.{quote(p.get_field('code').column)}, "  # noqa: S608  # nosec B608
+        f"v.{quote(v.get_field('name').column)} FROM {quote(v.db_table)} v "
+        f"JOIN {quote(p.db_table)} p ON p.{quote(p.pk.column)} = "
+        f"v.{quote(v.get_field('procedure').column)} "
+        f"WHERE v.{quote(v.pk.column)} = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(per_version)])
+        versions = cursor.fetchall()
     per_procedure: dict[str, dict] = {}
-    for pk, code, name in versions.values_list("pk", "procedure__code", "name"):
+    for pk, code, name in versions:
         entry = per_procedure.setdefault(
             code, {"name": name, **dict.fromkeys(PROCEDURE_FIGURES, 0)}
         )
@@ -854,12 +972,13 @@ def _cache_key(
 
 
 def _to_cache(result: Report) -> dict:
-    """Plain data (no model instances): agencies are read fresh when the report is rebuilt."""
+    """Plain data (no model instances): the rows' agencies by pk and name."""
     return {
         "rows": [
             (row.agency.pk, row.include_children, dataclasses.asdict(row.stats))
             for row in result.rows
         ],
+        "names": {row.agency.pk: row.agency.name for row in result.rows},
         "total": dataclasses.asdict(result.total),
         "procedures": [dataclasses.asdict(row) for row in result.procedures],
         "months": result.months,
@@ -868,14 +987,20 @@ def _to_cache(result: Report) -> dict:
 
 
 def _from_cache(
-    data: dict, *, agency: Agency, period: Period, include_children: bool
+    data: dict, *, agency: Agency, period: Period, include_children: bool, tree: dict
 ) -> Report | None:
-    """The cached report, or None when an agency of its rows no longer exists."""
-    pks = [pk for pk, _children, _stats in data["rows"]]
-    agencies = Agency.objects.in_bulk([pk for pk in pks if pk != agency.pk])
-    agencies[agency.pk] = agency
-    if any(pk not in agencies for pk in pks):
-        return None
+    """The cached report, or None when an agency of its rows is no longer in the agency tree.
+    The rows' agencies carry their pk and the name they had when the figures were counted (as
+    the cached tables show them; any other field is read from the database on first use): a
+    province-wide report has 160+ rows, reading them was most of a cached page's cost."""
+    existing = {pk for children in tree.values() for pk in children}
+    alias = router.db_for_read(Agency)
+    agencies = {agency.pk: agency}
+    for pk, name in data["names"].items():
+        if pk not in agencies:
+            if pk not in existing:
+                return None
+            agencies[pk] = Agency.from_db(alias, ["id", "name"], [pk, name])
     return Report(
         agency=agency,
         period=period,
@@ -897,15 +1022,18 @@ def cached_report(
     date_from: datetime.date,
     date_to: datetime.date,
     include_children: bool = True,
+    tree: dict[int | None, list[int]] | None = None,
 ) -> Report:
-    """report() through the Django cache, for the statistics page. The computed figures are
+    """report() through the Django cache, for the statistics page (`tree`: agency_tree(), when
+    the caller has it already). The computed figures are
     cached (not the page: it carries per-user links) for settings.STATS_CACHE_SECONDS when the
     period ended before today, at most CURRENT_PERIOD_CACHE_SECONDS when it includes today;
     `Report.computed_at` says when they were counted. STATS_CACHE_SECONDS = 0 turns the cache
     off (tests). A cache outage only means computing."""
     period = Period(date_from, date_to)
     seconds = getattr(settings, "STATS_CACHE_SECONDS", 0)
-    tree = agency_tree()
+    if tree is None:
+        tree = agency_tree()
 
     def compute_now() -> Report:
         return _report(
@@ -936,7 +1064,7 @@ def cached_report(
     if data is not None:
         try:
             result = _from_cache(
-                data, agency=agency, period=period, include_children=include_children
+                data, agency=agency, period=period, include_children=include_children, tree=tree
             )
         except (KeyError, TypeError, ValueError):  # an entry of another shape: recount
             result = None

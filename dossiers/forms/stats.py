@@ -5,10 +5,12 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from core.widgets import Select
+from core.widgets import Select as _Select
 
 from .. import statistics
 
@@ -49,6 +51,45 @@ def agency_choices(visible: set[int] | None) -> list[tuple[str, str]]:
 
     walk(None, 0)
     return choices
+
+
+def render_options(choices: list[tuple[str, str]]) -> str:
+    """The <option>s of `choices`, none selected, as core.widgets.Select renders them: built
+    once per list and cached by the page (a province-wide list has 1,000 agencies)."""
+    html = _Select(choices=choices).render("agency", None)
+    return html[html.index(">") + 1 : html.rindex("\n</select>")]
+
+
+class Select(_Select):  # named "Select": crispy derives the CSS class "form-select" from it
+    """core.widgets.Select that may take its options pre-rendered (`options_html`, from
+    render_options()): only the chosen option is marked, the list is not rebuilt."""
+
+    options_html: str | None = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.options_html is None:
+            return super().render(name, value, attrs, renderer)
+        options = self.options_html
+        for chosen in {str(v) for v in self.format_value(value)}:
+            mark = f'<option value="{escape(chosen)}">'
+            options = options.replace(mark, mark[:-1] + " selected>", 1)
+        self.choices = []
+        empty = super().render(name, value, attrs, renderer)
+        cut = empty.rindex("\n</select>")
+        # options_html comes from render_options (escaped); `chosen` is escaped above
+        return mark_safe(empty[:cut] + options + empty[cut:])  # noqa: S308  # nosec B308 B703
+
+
+class AgencyField(forms.TypedChoiceField):
+    """The agency of the statistics page. With pre-rendered options (StatsForm) the choice is
+    checked against the set of offered values instead of the list Django would copy."""
+
+    offered: frozenset[str] | None = None
+
+    def valid_value(self, value) -> bool:
+        if self.offered is not None:
+            return str(value) in self.offered
+        return super().valid_value(value)
 
 
 class ScopeField(forms.TypedChoiceField):
@@ -106,7 +147,7 @@ class ExportParamsForm(ScopeForm):
 class StatsForm(forms.Form):
     """The statistics page: an agency (only those the user may see) and a reporting period."""
 
-    agency = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int, widget=Select)
+    agency = AgencyField(label=_("Cơ quan"), coerce=int, widget=Select)
     children = forms.ChoiceField(label=_("Phạm vi"), choices=SCOPE_CHOICES, initial="1")
     kind = forms.ChoiceField(
         label=_("Kỳ báo cáo"), choices=list(statistics.PERIOD_KINDS.items()), initial="year"
@@ -120,9 +161,26 @@ class StatsForm(forms.Form):
         help_text=_("Tháng 1–12, quý 1–4 hoặc 6 tháng 1–2. Bỏ trống với kỳ năm."),
     )
 
-    def __init__(self, *args, visible: set[int] | None = None, choices=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        visible: set[int] | None = None,
+        choices=None,
+        options_html: str | None = None,
+        **kwargs,
+    ):
+        """`choices`: agency_choices(visible) when not given; `options_html`: their
+        render_options(), to render and validate the agency without copying the list."""
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = choices if choices is not None else agency_choices(visible)
+        if choices is None:
+            choices = agency_choices(visible)
+        field = self.fields["agency"]
+        if options_html is None:
+            field.choices = choices
+        else:
+            field.widget.options_html = options_html
+            field.offered = frozenset(value for value, _label in choices)
+        self._has_agencies = bool(choices)
         self.fields["from"] = forms.DateField(
             label=_("Từ ngày"), widget=DATE_WIDGET, required=False
         )
@@ -131,7 +189,7 @@ class StatsForm(forms.Form):
 
     @property
     def has_agencies(self) -> bool:
-        return bool(self.fields["agency"].choices)
+        return self._has_agencies
 
     def clean(self):
         data = super().clean()

@@ -1,5 +1,6 @@
 """Statistics pages (staff only): the 06a-style table with charts, and the drill-down list."""
 
+import functools
 import hashlib
 import logging
 from urllib.parse import urlencode
@@ -24,11 +25,12 @@ from accounts.permissions import roles_of
 from agencies.models import Agency
 
 from .. import statistics
-from ..forms.stats import DrilldownForm, StatsForm, agency_choices
+from ..forms.stats import DrilldownForm, StatsForm, agency_choices, render_options
 from ..models import Channel
 from ..reports_stats import KIND as EXPORT_KIND
 
 PER_PAGE = 50
+ROWS_PER_PAGE = 25  # agency rows of the statistics tables per page
 CHOICES_CACHE_SECONDS = 300  # a renamed or new agency reaches the agency list within 5 minutes
 
 logger = logging.getLogger(__name__)
@@ -120,8 +122,9 @@ def _cells(stats, figures, *, prefix, number) -> tuple[list[dict], str]:
     return cells, mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
 
 
-def _table(result) -> dict:
-    """Rows of cells (value + drill-down link) for the template."""
+def _table(result, rows=None) -> dict:
+    """Rows of cells (value + drill-down link) for the template: of `rows` (a page of
+    result.rows; all of them when None), and the total."""
     table_figures = [figure for _group, columns in TABLE_GROUPS for figure, _label in columns]
     period = result.period
     several = len(result.rows) > 1
@@ -142,17 +145,17 @@ def _table(result) -> dict:
             "online_rate": stats.online_rate,
         }
 
-    rows = []
-    for row in result.rows:
+    lines = []
+    for row in result.rows if rows is None else rows:
         label = row.agency.name
         if row.agency.pk == result.agency.pk and result.include_children and several:
             label = _("%(name)s (trực tiếp giải quyết)") % {"name": label}
-        rows.append(line(label, row.stats, row.agency.pk, row.include_children))
+        lines.append(line(label, row.stats, row.agency.pk, row.include_children))
     total = line(_("Tổng cộng"), result.total, result.agency.pk, result.include_children)
     return {
         "groups": [(label, [c for _f, c in columns]) for label, columns in TABLE_GROUPS],
         "other_headers": [statistics.FIGURES[figure] for figure in OTHER_FIGURES],
-        "rows": rows,
+        "rows": lines,
         "total": total if several else None,
     }
 
@@ -179,31 +182,37 @@ def _chart_data(result) -> dict:
     }
 
 
-def _agency_choices(visible: set[int] | None) -> list[tuple[str, str]]:
-    """agency_choices() through the cache: the same list for everyone who sees the same
-    agencies (building it reads and walks every agency, the largest cost of a page whose
-    figures are cached). Off with the report cache (STATS_CACHE_SECONDS = 0); a cache outage
-    just builds it."""
+def _agency_choices(visible: set[int] | None) -> tuple[list[tuple[str, str]], str]:
+    """agency_choices() and their rendered <option>s, through the cache: the same list for
+    everyone who sees the same agencies (building and rendering it walks every agency, the
+    largest cost of a page whose figures are cached). Keyed by the agencies generation, so a
+    saved agency shows at once; at most CHOICES_CACHE_SECONDS otherwise. Off with the report
+    cache (STATS_CACHE_SECONDS = 0); a cache outage just builds it."""
     if getattr(settings, "STATS_CACHE_SECONDS", 0) <= 0:
-        return agency_choices(visible)
+        choices = agency_choices(visible)
+        return choices, render_options(choices)
     scope = "all"
     if visible is not None:
         ids = ",".join(str(pk) for pk in sorted(visible)).encode()
         scope = hashlib.blake2b(ids, digest_size=8).hexdigest()
     # the labels depend on the language and on today (agencies no longer valid are marked)
-    key = f"dossiers:stats:choices:v1:{get_language()}:{timezone.localdate().isoformat()}:{scope}"
+    key = (
+        f"dossiers:stats:choices:v2:{statistics.agencies_generation()}:{get_language()}:"
+        f"{timezone.localdate().isoformat()}:{scope}"
+    )
     try:
-        choices = cache.get(key)
+        cached = cache.get(key)
     except Exception:
         logger.warning("statistics cache: cannot read the agency choices", exc_info=True)
-        choices = None
-    if choices is None:
+        cached = None
+    if cached is None:
         choices = agency_choices(visible)
+        cached = (choices, render_options(choices))
         try:
-            cache.set(key, choices, CHOICES_CACHE_SECONDS)
+            cache.set(key, cached, CHOICES_CACHE_SECONDS)
         except Exception:
             logger.warning("statistics cache: cannot store the agency choices", exc_info=True)
-    return choices
+    return cached
 
 
 def _default_agency(user, visible, choices) -> str | None:
@@ -227,10 +236,11 @@ def _default_agency(user, visible, choices) -> str | None:
 @require_GET
 def stats(request):
     _ensure_staff(request.user)
-    visible = statistics.visible_agency_ids(request.user)
-    choices = _agency_choices(visible)
+    tree = statistics.agency_tree()  # read once (cached): the scope and the report use it
+    visible = statistics.visible_agency_ids(request.user, tree=tree)
+    choices, options_html = _agency_choices(visible)
     if "agency" in request.GET:
-        form = StatsForm(request.GET, choices=choices)
+        form = StatsForm(request.GET, choices=choices, options_html=options_html)
     else:  # first visit: this year's report for the user's own agency
         data = {
             "agency": _default_agency(request.user, visible, choices) or "",
@@ -239,7 +249,7 @@ def stats(request):
             "year": str(timezone.localdate().year),
             **request.GET.dict(),
         }
-        form = StatsForm(data, choices=choices)
+        form = StatsForm(data, choices=choices, options_html=options_html)
     context = {"form": form, "result": None, "export_kind": EXPORT_KIND}
     if form.is_valid():
         agency = Agency.objects.get(pk=form.cleaned_data["agency"])
@@ -250,12 +260,19 @@ def stats(request):
             date_from=period.date_from,
             date_to=period.date_to,
             include_children=include_children,
+            tree=tree,
         )
+        # a province-wide table has a row per unit one level below (160+): in pages
+        rows_page = Paginator(result.rows, ROWS_PER_PAGE).get_page(request.GET.get("trang"))
+        query = request.GET.copy()
+        query.pop("trang", None)
         context.update(
             result=result,
-            # built only when the cached tables are missing (the template's {% cache %} block
-            # is keyed by the scope, the period and the moment the figures were counted)
-            table=lambda: _table(result),
+            rows_page=rows_page,
+            rows_query=query.urlencode(),
+            # built only when the cached tables are missing (the template's {% cache %} blocks
+            # are keyed by the scope, the period, the page and the moment of the figures)
+            table=functools.cache(lambda: _table(result, rows_page.object_list)),
             chart_data=lambda: _chart_data(result),
             fragment_seconds=getattr(settings, "STATS_CACHE_SECONDS", 0),
             procedure_rows=result.procedures,
