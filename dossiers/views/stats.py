@@ -188,7 +188,7 @@ def _agency_choices(visible: set[int] | None) -> tuple[list[tuple[str, str]], st
     largest cost of a page whose figures are cached). Keyed by the agencies generation, so a
     saved agency shows at once; at most CHOICES_CACHE_SECONDS otherwise. Off with the report
     cache (STATS_CACHE_SECONDS = 0); a cache outage just builds it."""
-    if getattr(settings, "STATS_CACHE_SECONDS", 0) <= 0:
+    if not _cache_on():
         choices = agency_choices(visible)
         return choices, render_options(choices)
     scope = "all"
@@ -213,6 +213,16 @@ def _agency_choices(visible: set[int] | None) -> tuple[list[tuple[str, str]], st
         except Exception:
             logger.warning("statistics cache: cannot store the agency choices", exc_info=True)
     return cached
+
+
+def _cache_on() -> bool:
+    return getattr(settings, "STATS_CACHE_SECONDS", 0) > 0
+
+
+def _form_key(form, options_html: str) -> str:
+    data = form.data.lists() if hasattr(form.data, "lists") else form.data.items()
+    payload = repr(sorted((str(k), repr(v)) for k, v in data)).encode() + options_html.encode()
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
 def _default_agency(user, visible, choices) -> str | None:
@@ -250,7 +260,14 @@ def stats(request):
             **request.GET.dict(),
         }
         form = StatsForm(data, choices=choices, options_html=options_html)
-    context = {"form": form, "result": None, "export_kind": EXPORT_KIND}
+    context = {
+        "form": form,
+        "result": None,
+        "export_kind": EXPORT_KIND,
+        # the rendered fields depend only on the submitted data and the agencies offered
+        "form_key": _form_key(form, options_html),
+        "form_seconds": CHOICES_CACHE_SECONDS if _cache_on() else 0,
+    }
     if form.is_valid():
         agency = Agency.objects.get(pk=form.cleaned_data["agency"])
         period = form.cleaned_data["period"]

@@ -178,3 +178,25 @@ def test_the_page_tables_follow_the_figures_they_show(cached, client, world):
     assert total_row(client.get(URL, query).content.decode()) == total_row(first)
     statistics.bump_generation()
     assert ">3</a>" in total_row(client.get(URL, query).content.decode())
+
+
+def test_the_form_is_rendered_once_per_query_and_shows_each_querys_choice(cached, world, client):
+    def form_fragments():
+        return [k for k in cache._cache if "stats-form" in k]
+
+    client.force_login(world["officer"])
+    child = {"agency": world["child"].pk, "children": "0", **Q1_QUERY}
+    parent = {"agency": world["parent"].pk, "children": "1", **Q1_QUERY}
+    first = client.get(URL, child).content.decode()
+    assert len(form_fragments()) == 1
+    again = client.get(URL, child).content.decode()
+    assert len(form_fragments()) == 1  # reused
+    other = client.get(URL, parent).content.decode()
+    assert len(form_fragments()) == 2
+    for page, chosen in (
+        (first, world["child"]),
+        (again, world["child"]),
+        (other, world["parent"]),
+    ):
+        assert f'<option value="{chosen.pk}" selected>' in page
+    assert f'<option value="{world["parent"].pk}" selected>' not in first
