@@ -9,8 +9,9 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from core import generations
 
-        from . import models, worktime
+        from . import models, selectors, worktime
 
+        generations.watch(selectors.GENERATION_KEY, [models.Agency], uid="agencies.agencies")
         generations.watch(
             worktime.GENERATION_KEY,
             [models.CalendarException, models.OfficeHours],

@@ -5,7 +5,18 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from core import generations
+
 from .models import Agency
+
+# replaced on every save or delete of an agency (agencies.apps): what is built from the agency
+# list (the statistics tree, agency pickers) is keyed by it
+GENERATION_KEY = "agencies:generation"
+
+
+def generation() -> str:
+    return generations.current(GENERATION_KEY)
+
 
 GROUP_ORDER = ("province", "departments", "service_centres", "districts", "communes", "others")
 GROUP_LABELS = {

@@ -124,6 +124,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # still lets a filter on a joined table lead (PG_JOIN_COLLAPSE_LIMIT; PostgreSQL's is 8).
     server_options.append(f"-c join_collapse_limit={env.int('PG_JOIN_COLLAPSE_LIMIT', default=4)}")
     DATABASES["default"]["OPTIONS"].setdefault("options", " ".join(server_options))
+    # Server-side parameters and prepared statements: a query the connection has run twice is
+    # prepared, so the pages' repeated queries (session, user, dossier by code...) skip parsing
+    # and planning (tracking: +33 % throughput). PG_SERVER_SIDE_BINDING=0 behind a connection
+    # pooler in transaction mode (PgBouncer), which cannot keep prepared statements.
+    if env.bool("PG_SERVER_SIDE_BINDING", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
 else:
     if DATABASES["default"]["NAME"].startswith(str(VAR_DIR)):

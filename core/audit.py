@@ -78,8 +78,11 @@ def record(request_or_user, *, action: str, obj=None, detail: str = ""):
             object_repr=str(obj)[:255],
         )
     try:
-        with transaction.atomic():
-            return AccessLog.objects.create(**fields)
+        if transaction.get_connection().in_atomic_block:
+            # a savepoint: a failed insert must not break the caller's transaction
+            with transaction.atomic():
+                return AccessLog.objects.create(**fields)
+        return AccessLog.objects.create(**fields)  # autocommit: one INSERT, no BEGIN/COMMIT
     except Exception:  # the page must still answer; the failure itself is logged
         logger.exception("could not write the access log (%s)", action)
         return None

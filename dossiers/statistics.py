@@ -109,13 +109,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import PROVINCE_WIDE_ROLES, roles_of
+from agencies import selectors as agency_selectors
 from agencies.models import Agency
-from core import generations
 
 from .models import Apology, Channel, Dossier, Outcome, Status, Step, SupplementRequest
 
 logger = logging.getLogger(__name__)
-AGENCIES_GENERATION_KEY = "dossiers:stats:agencies-generation"
 
 # --------------------------------------------------------------------------------------------
 # Periods
@@ -427,9 +426,9 @@ def _read_tree() -> dict[int | None, list[int]]:
 
 
 def agencies_generation() -> str:
-    """A token replaced on every save or delete of an agency (core.generations, watched in
-    dossiers.apps): the cached agency tree and the page's agency list are keyed by it."""
-    return generations.current(AGENCIES_GENERATION_KEY)
+    """The agencies' generation (replaced on every agency save or delete): the cached agency
+    tree and the page's agency list are keyed by it."""
+    return agency_selectors.generation()
 
 
 def agency_tree() -> dict[int | None, list[int]]:

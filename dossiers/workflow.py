@@ -5,10 +5,12 @@ processing officers and leaders at the competent agency (or a parent of it), the
 their own dossier. Province-wide roles (administrator) may act everywhere.
 """
 
+from collections.abc import Iterator
+
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.permissions import has_role
+from accounts.permissions import has_role, roles_of
 
 from .models import Dossier, Status
 
@@ -71,22 +73,29 @@ class StaleDossier(WorkflowError):
     """Someone else changed the dossier after the form was opened."""
 
 
-def _agencies_for(dossier: Dossier, role: str) -> list:
+def _agencies_for(dossier: Dossier, role: str) -> Iterator:
+    """The agencies in which `role` counts for this dossier, nearest first. Lazy: the parents
+    of the competent agency are read (and kept on their children) only when asked for."""
     if role == DESK:
-        return [dossier.receiving_unit, dossier.current_unit]
-    agencies, agency = [], dossier.competent_agency
+        yield dossier.receiving_unit
+        yield dossier.current_unit
+        return
+    agency = dossier.competent_agency
     while agency is not None:  # a leader of a parent agency may act on its units' dossiers
-        agencies.append(agency)
+        yield agency
         agency = agency.parent
-    return agencies
 
 
 def actor_may(user, dossier: Dossier, roles: frozenset[str]) -> bool:
     if APPLICANT in roles and dossier.applicant_user_id and dossier.applicant_user_id == user.pk:
         return True
+    staff_roles = roles - {APPLICANT}
+    if not staff_roles:
+        return False
+    held = roles_of(user)  # read once per request; a role held nowhere is held in no agency
     return any(
         has_role(user, role, agency=agency)
-        for role in roles - {APPLICANT}
+        for role in staff_roles & held
         for agency in _agencies_for(dossier, role)
     )
 
@@ -109,6 +118,12 @@ def ensure_allowed(dossier: Dossier, *, to: Status, user) -> None:
         )
     if not actor_may(user, dossier, roles):
         raise WorkflowError(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
+
+
+def may_act(dossier: Dossier, *, action: str, user) -> bool:
+    """ensure_action without the exception: whether the user may do `action` now."""
+    statuses, roles = ACTIONS[action]
+    return dossier.status in statuses and actor_may(user, dossier, roles)
 
 
 def ensure_action(dossier: Dossier, *, action: str, user) -> None:

@@ -377,8 +377,23 @@ def visible_set(*, user, year: int, target_group: str) -> CriteriaSet | None:
     return None
 
 
+_published: tuple[str, list[CriteriaSet]] | None = None
+
+
 def published_sets() -> list[CriteriaSet]:
-    """Every published set, the latest first (what the public ranking page opens with)."""
+    """Every published set, the latest first (what the public ranking page opens with). Kept
+    by the process under the ranking table's generation (a saved or deleted set replaces it);
+    read afresh inside a transaction, whose own uncommitted changes the copy would not show."""
+    global _published
+    if connection.in_atomic_block:
+        return _read_published_sets()
+    generation = generations.current(TABLE_GENERATION_KEY)
+    if _published is None or _published[0] != generation:
+        _published = (generation, _read_published_sets())
+    return list(_published[1])
+
+
+def _read_published_sets() -> list[CriteriaSet]:
     return list(
         CriteriaSet.objects.filter(published_at__isnull=False).order_by("-year", "target_group")
     )

@@ -85,19 +85,23 @@ def _render_table(request, criteria_set: CriteriaSet, *, staff_view: bool, page)
 
 def _table_html(request, criteria_set: CriteriaSet, *, staff_view: bool) -> str:
     """The table, legend and chart data of one page; cached for the public (staff see live
-    statuses)."""
+    statuses). A hit reads the page count and the page's HTML from the cache, no rows."""
     if staff_view:
         page = _ranking_page_of(request, criteria_set)
         return _render_table(request, criteria_set, staff_view=True, page=page)
     key = ranking.public_table_cache_key(criteria_set, language=get_language())
     count_key = f"{key}:count"
-    page = _ranking_page_of(request, criteria_set, count=cache.get(count_key))
-    page_key = f"{key}:page:{page.number}"
-    html = cache.get(page_key)
+    count = cache.get(count_key)
+    html = None
+    if count is not None:  # which page is asked for needs only the count
+        number = Paginator(range(count), RANKING_PER_PAGE).get_page(request.GET.get("trang"))
+        html = cache.get(f"{key}:page:{number.number}")
     if html is None:
+        page = _ranking_page_of(request, criteria_set, count=count)
         html = _render_table(request, criteria_set, staff_view=False, page=page)
         cache.set_many(
-            {page_key: str(html), count_key: page.paginator.count}, ranking.TABLE_CACHE_SECONDS
+            {f"{key}:page:{page.number}": str(html), count_key: page.paginator.count},
+            ranking.TABLE_CACHE_SECONDS,
         )
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 (our own rendered template)
 

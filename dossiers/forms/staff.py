@@ -6,13 +6,18 @@ Every action form carries the dossier's `revision` (hidden) for the optimistic l
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from agencies import selectors as agency_selectors
 from agencies.models import Agency
 from core.text import search_words
 from core.uploads import validate_upload
@@ -459,11 +464,75 @@ class ResolveOnSpotForm(ActionForm):
     button_class = "btn-success"
 
 
+# The hand-over list: every agency in force (about 1,000), the same for every dossier but the
+# dossier's own holder. Its <option>s are built once per process and reused while the agencies'
+# generation (replaced on every agency save or delete, see agencies.apps) and the day stay
+# the same; what is posted is still checked against the database (HandOverForm.to_unit).
+_unit_options: tuple[tuple[str, datetime.date], str, dict[str, str]] | None = None
+
+
+def unit_options() -> tuple[str, dict[str, str]]:
+    """(every option as HTML, each option's HTML by its value) of the agencies in force today,
+    in the order and markup core.widgets.Select gives them."""
+    global _unit_options
+    key = (agency_selectors.generation(), timezone.localdate())
+    if _unit_options is None or _unit_options[0] != key:
+        rows = (
+            Agency.objects.active_on(key[1])
+            .order_by("display_order", "name")
+            .values_list("pk", "name")
+        )
+        options = {
+            str(pk): f'\n  <option value="{pk}">{escape(name)}</option>' for pk, name in rows
+        }
+        _unit_options = (key, "".join(options.values()), options)
+    return _unit_options[1], _unit_options[2]
+
+
+class UnitSelect(Select):
+    """core.widgets.Select whose options (the agencies in force, but `exclude`) come prebuilt
+    from unit_options(); the same HTML, without building 1,000 options per page. Its class name
+    is "Select" for crispy, which derives the CSS class "select form-select" from it."""
+
+    exclude: int | None = None
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        # the <select> tag and the empty option as core.widgets.Select renders them
+        head = super().render(name, value, attrs, renderer)
+        every, by_value = unit_options()
+        options = every
+        if self.exclude is not None and str(self.exclude) in by_value:
+            options = options.replace(by_value[str(self.exclude)], "", 1)
+        for chosen in {str(v) for v in self.format_value(value)}:
+            option = by_value.get(chosen)
+            if option is not None and chosen != str(self.exclude):
+                marked = option.replace(f'value="{chosen}">', f'value="{chosen}" selected>', 1)
+                options = options.replace(option, marked, 1)
+        cut = head.rindex("\n</select>")
+        # every value and label in `options` was escaped by unit_options()
+        return mark_safe(head[:cut] + options + head[cut:])  # noqa: S308  # nosec B308 B703
+
+
+UnitSelect.__name__ = "Select"
+
+
+class UnitChoiceField(AgencyChoiceField):
+    """An agency in force (validated against `queryset`), listed by UnitSelect."""
+
+    widget = UnitSelect
+
+    def _set_queryset(self, queryset):
+        self._queryset = None if queryset is None else queryset.all()
+        self.widget.choices = [] if self.empty_label is None else [("", self.empty_label)]
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
 class HandOverForm(ActionForm):
     action = "hand_over"
     label = _("Chuyển hồ sơ")
     button = _("Chuyển")
-    to_unit = AgencyChoiceField(label=_("Chuyển đến đơn vị"), queryset=Agency.objects.none())
+    to_unit = UnitChoiceField(label=_("Chuyển đến đơn vị"), queryset=Agency.objects.none())
     step_deadline = forms.DateTimeField(
         label=_("Hạn xử lý của bước"),
         required=False,
@@ -476,6 +545,7 @@ class HandOverForm(ActionForm):
         super().__init__(*args, dossier=dossier, **kwargs)
         units = Agency.objects.active_on().exclude(pk=dossier.current_unit_id)
         self.fields["to_unit"].queryset = units.order_by("display_order", "name")
+        self.fields["to_unit"].widget.exclude = dossier.current_unit_id
         # the usual next holder: the competent agency, or back to the desk once finished
         target = (
             dossier.receiving_unit_id
@@ -486,11 +556,29 @@ class HandOverForm(ActionForm):
             self.fields["to_unit"].initial = target
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    """A user labelled as str(user), the choices read by one values_list query (no model
+    instances, no server-side cursor)."""
+
+    def _get_choices(self):
+        if hasattr(self, "_choices"):  # set explicitly
+            return self._choices
+        options = [
+            (pk, full_name or email or phone or f"#{pk}")  # User.__str__
+            for pk, full_name, email, phone in self.queryset.values_list(
+                "pk", "full_name", "email", "phone"
+            )
+        ]
+        return options if self.empty_label is None else [("", self.empty_label), *options]
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
 class AssignForm(ActionForm):
     action = "assign"
     label = _("Phân công chuyên viên xử lý")
     button = _("Phân công")
-    officer = forms.ModelChoiceField(
+    officer = OfficerChoiceField(
         label=_("Chuyên viên"), queryset=User.objects.none(), widget=Select
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=1000)

@@ -168,9 +168,7 @@ def _message(exc: Exception) -> str:
 def submit(request, code: str):
     """Start an online dossier for the procedure `code`: choose the case and the agency."""
     # the cached header (no sections): the page shows the name and the cases only
-    version, not_in_force = procedure_selectors.version_header(
-        code=code, day=timezone.localdate()
-    )
+    version, not_in_force = procedure_selectors.version_header(code=code, day=timezone.localdate())
     if version is None or not_in_force:
         raise Http404(_("Thủ tục không còn hiệu lực."))
     back = redirect("procedures:detail", code=code)

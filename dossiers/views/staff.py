@@ -321,11 +321,7 @@ def queue(request):
 
 # --- staff dossier page -----------------------------------------------------------------------
 def _may_act(dossier: Dossier, user, action: str) -> bool:
-    try:
-        workflow.ensure_action(dossier, action=action, user=user)
-    except workflow.WorkflowError:
-        return False
-    return True
+    return workflow.may_act(dossier, action=action, user=user)
 
 
 def available_actions(dossier: Dossier, user) -> list[str]:
@@ -365,7 +361,11 @@ def available_actions(dossier: Dossier, user) -> list[str]:
         _may_act(dossier, user, "apologise")
         and dossier.due_at
         and dossier.due_at > timezone.now()
-        and not Apology.objects.filter(dossier=dossier).exists()
+        and not (
+            dossier.has_apology  # selectors.get_for_staff(page=True) annotated it
+            if "has_apology" in dossier.__dict__
+            else Apology.objects.filter(dossier=dossier).exists()
+        )
     ):
         actions.append("apologise")
     if Status.WITHDRAWN in targets:
@@ -385,7 +385,7 @@ def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
             forms.append(ACTION_FORMS[action](dossier=dossier))
     attachments = (
         DossierAttachment.objects.filter(dossier=dossier)
-        .select_related("required_document", "supplement_request")
+        .select_related("required_document")
         .order_by("role", "pk")
     )
     return render(
@@ -395,7 +395,11 @@ def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
             "dossier": dossier,
             "attachments": attachments,
             "events": selectors.timeline(dossier=dossier),
-            "supplements": dossier.supplement_requests.select_related("requested_by"),
+            "supplements": (
+                []  # get_for_staff(page=True) knows there is none
+                if dossier.__dict__.get("has_supplement") is False
+                else dossier.supplement_requests.all()
+            ),
             "action_forms": forms,
             "open_form": bound.action if bound is not None else "",
             "forms": pdf.available_forms(dossier),
@@ -407,7 +411,7 @@ def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
 @login_required
 @require_GET
 def staff_detail(request, code):
-    dossier = selectors.get_for_staff(user=request.user, code=code)
+    dossier = selectors.get_for_staff(user=request.user, code=code, page=True)
     audit.record(request, action=audit.DOSSIER_VIEW, obj=dossier)
     return _render_detail(request, dossier)
 

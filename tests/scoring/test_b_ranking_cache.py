@@ -113,3 +113,17 @@ def test_long_tables_are_paged_and_each_page_is_cached_on_its_own(client, monkey
     assert "Trang 3/3" in pages[2] and "?trang=2" in pages[2]
     # out of range → the last page, never an error
     assert client.get(url, {"trang": "99"}).content.decode().count("Trang 3/3") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_published_sets_are_kept_by_the_process_until_a_set_changes(django_assert_num_queries):
+    assert ranking.published_sets() == []
+    with django_assert_num_queries(0):
+        assert ranking.published_sets() == []
+    s = make_set(year=2025)
+    assert ranking.published_sets() == []  # saved but not published
+    s.published_at = s.created_at
+    s.save()
+    assert ranking.published_sets() == [s]
+    with django_assert_num_queries(0):
+        assert ranking.published_sets() == [s]
