@@ -52,8 +52,6 @@ STATUS_BADGE = {
 }
 # open (not closed) and not a draft: what the staff queue lists by default
 OPEN_NON_DRAFT = ~Q(step="draft") & ~Q(status__in=sorted(CLOSED_STATUSES))
-# what the queue orders by (overdue first: status, due_at and finished_at decide it)
-QUEUE_SORT_COLUMNS = ("status", "due_at", "submitted_at", "finished_at")
 
 
 class Step(models.TextChoices):
@@ -232,13 +230,14 @@ class Dossier(models.Model):
             models.Index(fields=["applicant_user", "-created_at"], name="dossier_applicant"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             # the staff queue (selectors.queue_listing): open dossiers of a unit, one index per
-            # unit column; partial, so a unit's closed history is never read, and covering the
-            # columns the queue sorts and splits on, so a page is ordered by index-only scans and
-            # only its 25 rows are read from the table
+            # unit column; partial, so a unit's closed history is never read; keyed in the
+            # queue's order (due moment, submission, id) so a page is read by an ordered scan
+            # that stops after it, and covering what the queue splits on (overdue: status,
+            # finished_at; the other unit columns), so only the page's 25 rows are read
             *[
                 models.Index(
-                    fields=[column],
-                    include=["id", *QUEUE_SORT_COLUMNS, *others],
+                    fields=[column, "due_at", "submitted_at", "id"],
+                    include=["status", "finished_at", *others],
                     condition=OPEN_NON_DRAFT,
                     name=f"dossier_open_{column.split('_')[0]}",
                 )

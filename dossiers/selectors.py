@@ -5,6 +5,7 @@ import functools
 import hmac
 import uuid
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -188,39 +189,79 @@ QUEUE_COLUMNS = (
 )
 
 
+def _overdue_q(now: datetime.datetime) -> Q:
+    """What _with_overdue marks is_overdue (True)."""
+    return Q(due_at__lt=now, status__in=RUNNING_STATUSES, finished_at__isnull=True)
+
+
+def _not_overdue_q(now: datetime.datetime) -> Q:
+    """Its exact complement (is_overdue False), written without NOT over nullable columns."""
+    return (
+        Q(due_at__isnull=True)
+        | Q(due_at__gte=now)
+        | ~Q(status__in=RUNNING_STATUSES)
+        | Q(finished_at__isnull=False)
+    )
+
+
 class QueueListing:
     """queue_for's rows, in its order, for a Paginator — built for agencies holding 100,000
     dossiers. The three unit columns are split into disjoint parts (competent unit; else the
     holding unit; else the receiving unit), each served by its covering partial index
-    (models.Dossier.Meta), so the count and the page's order come from index-only scans and
-    only the page's rows are read from the table: count, page ids, page rows = 3 queries."""
+    (models.Dossier.Meta). The count is an index-only count; a page is read in queue order
+    (overdue first, then by due moment) as two ordered reads — the overdue dossiers, then the
+    others — each an index scan in (due_at, submitted_at, id) order that stops after the page,
+    so no sort of the unit's open dossiers; then only the page's rows are read."""
 
-    _columns = ("id", "is_overdue", "due_at", "submitted_at")
-    _order = ("-is_overdue", "due_at", "submitted_at", "id")
+    _order = ("due_at", "submitted_at", "id")
 
     def __init__(self, parts: list[QuerySet], now: datetime.datetime):
         self.parts = parts
         self.now = now
         self._count: int | None = None
 
-    def _union(self) -> QuerySet:
-        first, *rest = (part.order_by().values(*self._columns) for part in self.parts)
-        return first.union(*rest, all=True)
+    def _union(self, condition: Q | None, columns: tuple[str, ...]) -> QuerySet:
+        first, *rest = (
+            (part if condition is None else part.filter(condition)).order_by().values(*columns)
+            for part in self.parts
+        )
+        return first.union(*rest, all=True) if rest else first
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._union().count() if self.parts else 0
+            self._count = self._union(None, ("id",)).count() if self.parts else 0
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
+    def _ids(self, condition: Q, start: int, stop: int) -> list[int]:
+        """Ids [start:stop] in queue order among the parts' rows matching `condition`: each
+        part reads only its first `stop` in index order, then those few are merged."""
+        parts = [part.filter(condition).values(*self._order) for part in self.parts]
+        if connections[parts[0].db].features.supports_slicing_ordering_in_compound:
+            parts = [part.order_by(*self._order)[:stop] for part in parts]
+        else:  # SQLite: no LIMIT inside a UNION (and no index order to gain)
+            parts = [part.order_by() for part in parts]
+        first, *rest = parts
+        union = first.union(*rest, all=True) if rest else first
+        return [row["id"] for row in union.order_by(*self._order)[start:stop]]
+
     def __getitem__(self, key):
-        if not isinstance(key, slice):
+        if not isinstance(key, slice) or key.step not in (None, 1):
             raise TypeError("QueueListing supports slices only")
         if not self.parts:
             return []
-        ids = [row["id"] for row in self._union().order_by(*self._order)[key]]
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
+        if stop <= start:
+            return []
+        ids = self._ids(_overdue_q(self.now), start, stop)
+        if len(ids) < stop - start:  # the overdue ones end on this page: the others follow
+            overdue = (
+                start + len(ids) if ids else self._union(_overdue_q(self.now), ("id",)).count()
+            )
+            skip = max(0, start - overdue)
+            ids += self._ids(_not_overdue_q(self.now), skip, skip + (stop - start - len(ids)))
         rows = {
             row.pk: row
             for row in _with_overdue(Dossier.objects.filter(pk__in=ids), self.now)

@@ -82,7 +82,7 @@ import datetime
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from operator import or_
@@ -985,6 +985,36 @@ def _to_cache(result: Report) -> dict:
     }
 
 
+class _Rows(Sequence):
+    """Rows of a cached report, built from their plain data on first use: a cached page shows
+    its tables from cached fragments, so a province-wide report's 160 agency rows and
+    thousands of procedure rows are usually never needed as objects."""
+
+    def __init__(self, items: list, build):
+        self._items, self._build, self._rows = items, build, None
+
+    def _all(self) -> list:
+        if self._rows is None:
+            self._rows = [self._build(item) for item in self._items]
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if self._rows is not None:
+            return self._rows[index]
+        if isinstance(index, slice):  # a page of the table: only its rows
+            return [self._build(item) for item in self._items[index]]
+        return self._build(self._items[index])
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+
 def _from_cache(
     data: dict, *, agency: Agency, period: Period, include_children: bool, tree: dict
 ) -> Report | None:
@@ -993,23 +1023,26 @@ def _from_cache(
     the cached tables show them; any other field is read from the database on first use): a
     province-wide report has 160+ rows, reading them was most of a cached page's cost."""
     existing = {pk for children in tree.values() for pk in children}
+    names = data["names"]
+    if any(pk != agency.pk and pk not in existing for pk in names):
+        return None
     alias = router.db_for_read(Agency)
-    agencies = {agency.pk: agency}
-    for pk, name in data["names"].items():
-        if pk not in agencies:
-            if pk not in existing:
-                return None
-            agencies[pk] = Agency.from_db(alias, ["id", "name"], [pk, name])
+
+    def agency_of(pk: int) -> Agency:
+        return agency if pk == agency.pk else Agency.from_db(alias, ["id", "name"], [pk, names[pk]])
+
     return Report(
         agency=agency,
         period=period,
         include_children=include_children,
         total=Stats(**data["total"]),
-        rows=[
-            AgencyRow(agency=agencies[pk], include_children=children, stats=Stats(**stats))
-            for pk, children, stats in data["rows"]
-        ],
-        procedures=[ProcedureRow(**row) for row in data["procedures"]],
+        rows=_Rows(
+            data["rows"],
+            lambda row: AgencyRow(
+                agency=agency_of(row[0]), include_children=row[1], stats=Stats(**row[2])
+            ),
+        ),
+        procedures=_Rows(data["procedures"], lambda row: ProcedureRow(**row)),
         months=data["months"],
         computed_at=data["computed_at"],
     )

@@ -10,8 +10,12 @@ would refuse it; strict-origin keeps both the secret private and CSRF protection
 The form posts, so a typed secret stays out of URLs.
 """
 
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from core import ratelimit
@@ -71,4 +75,21 @@ def track(request):
                 context["fragment_seconds"] = RESULT_CACHE_SECONDS
                 form = TrackingForm(initial={"code": dossier.code})
                 context["form"] = form
+                context.update(_cached_blocks(dossier, context["timeline_mark"]))
     return _finish(render(request, "dossiers/tracking/track.html", context))
+
+
+def _cached_blocks(dossier, timeline_mark: int) -> dict:
+    """Both cached blocks of a found dossier (the template's {% cache %} fragments: the form
+    with its code, the result) read in one round trip; a missing one is rendered and stored
+    by its {% cache %} tag as usual."""
+    language = get_language()
+    keys = {
+        "form_html": make_template_fragment_key("tracking-form", [language, dossier.code]),
+        "result_html": make_template_fragment_key(
+            "tracking-result", [dossier.pk, dossier.revision, timeline_mark, language]
+        ),
+    }
+    found = cache.get_many(list(keys.values()))
+    # our own rendered template fragments
+    return {name: mark_safe(found[key]) for name, key in keys.items() if key in found}  # noqa: S308  # nosec B308 B703

@@ -180,3 +180,28 @@ def test_timeline_public_hides_private_events():
     DossierEvent.objects.create(dossier=dossier, kind="assign", at=timezone.now(), public=False)
     assert selectors.timeline(dossier=dossier).count() == 2
     assert [e.kind for e in selectors.timeline(dossier=dossier, public=True)] == ["transition"]
+
+
+def test_every_slice_of_the_queue_follows_queue_for_across_the_overdue_boundary():
+    """Pages are read as overdue-then-the-rest: every slice must equal queue_for's, with past
+    due dossiers that are not overdue (paused, finished) among the rest, and equal due moments
+    ordered by submission then id."""
+    mine, other = AgencyFactory(), AgencyFactory()
+    officer = MembershipFactory(agency=mine, role=Role.PROCESSING_OFFICER).user
+    now = timezone.now()
+    layouts = [(mine, mine, mine), (other, mine, other), (other, other, mine)]
+    statuses = [Status.PROCESSING, Status.ACCEPTED, Status.WAITING_SUPPLEMENT, Status.FINISHED]
+    for n in range(14):
+        competent, current, receiving = layouts[n % 3]
+        dossier = DossierFactory(competent_agency=competent, status=statuses[n % 4])
+        dossier.current_unit, dossier.receiving_unit = current, receiving
+        dossier.due_at = now + datetime.timedelta(hours=(n % 5) - 3)  # some share a moment
+        dossier.finished_at = now if dossier.status == Status.FINISHED else None
+        dossier.save()
+    expected = list(selectors.queue_for(user=officer))
+    assert len(expected) == 14
+    assert any(d.is_overdue for d in expected) and not all(d.is_overdue for d in expected)
+    for start in range(15):
+        for stop in range(start, 16):
+            listing = selectors.queue_listing(user=officer)
+            assert listing[start:stop] == expected[start:stop], (start, stop)

@@ -48,9 +48,10 @@ class _OldHandOverForm(HandOverForm):
     to_unit = AgencyChoiceField(queryset=Agency.objects.none())
 
 
-# session, user, memberships, dossier, its units, audit (savepoint, insert, release), the
-# supplement form's documents, the officers, attachments, events (+ supplement requests if any)
-PAGE_QUERIES = 12
+# user, memberships (the session comes from the cache), dossier, its units, audit (savepoint,
+# insert, release: a test runs in a transaction; one INSERT otherwise), the supplement form's
+# documents, the officers, attachments, events (+ supplement requests if any)
+PAGE_QUERIES = 11
 
 
 def test_the_page_runs_a_constant_number_of_queries(client, world, django_assert_num_queries):

@@ -200,3 +200,21 @@ def test_the_form_is_rendered_once_per_query_and_shows_each_querys_choice(cached
     ):
         assert f'<option value="{chosen.pk}" selected>' in page
     assert f'<option value="{world["parent"].pk}" selected>' not in first
+
+
+def test_a_report_from_the_cache_has_the_same_rows_and_procedures(cached, world):
+    def report():
+        return statistics.cached_report(
+            agency=world["parent"], date_from=Q1.date_from, date_to=Q1.date_to
+        )
+
+    def shape(result):
+        rows = [(r.agency.pk, r.agency.name, r.include_children, r.stats) for r in result.rows]
+        page = [(r.agency.pk, r.stats) for r in result.rows[0:1]]
+        return rows, page, len(result.rows), list(result.procedures), result.total
+
+    computed = report()
+    from_cache = report()
+    assert from_cache.computed_at == computed.computed_at  # really served from the cache
+    assert shape(from_cache) == shape(computed)
+    assert len(computed.rows) == 2 and len(computed.procedures) == 1

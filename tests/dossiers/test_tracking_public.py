@@ -182,3 +182,42 @@ def test_a_cached_result_follows_every_change_of_the_dossier(client, dossier):
     page = client.get(URL, lookup).content.decode()
     assert "Đang xử lý" in page and "Phòng Tư pháp" in page
     assert page.count("list-group-item") > first.count("list-group-item")
+
+
+def test_a_repeated_lookup_serves_both_blocks_from_one_cache_read(client, dossier, monkeypatch):
+    from django.core.cache import caches
+
+    def blocks(page: str) -> tuple[str, str]:
+        form = page.split('name="code"')[1].split("</form>")[0]
+        result = page.split('id="tracking-result"')[1].split("</section>")[0]
+        return " ".join(form.split()), " ".join(result.split())
+
+    lookup = {"ma": dossier.code, "k": dossier.tracking_secret}
+    first = client.get(URL, lookup).content.decode()
+    reads = []
+    backend = caches["default"]
+    real_get_many, real_get = backend.get_many, backend.get
+
+    inside = []
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside.append(1)  # locmem's get_many calls get() per key
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    def get(key, *args, **kwargs):
+        if not inside:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", get_many)
+    monkeypatch.setattr(backend, "get", get)
+    again = client.get(URL, lookup).content.decode()
+    fragments = [r for r in reads if isinstance(r, list) and len(r) == 2]
+    assert len(fragments) == 1  # the form and the result, in one read
+    assert not any(isinstance(r, str) and r.startswith("template.cache") for r in reads)
+    assert blocks(again) == blocks(first)
+    assert dossier.code in blocks(again)[0] and dossier.code in blocks(again)[1]
