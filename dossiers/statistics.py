@@ -89,7 +89,7 @@ from operator import or_
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -436,27 +436,51 @@ def agency_tree() -> dict[int | None, list[int]]:
     (STATS_CACHE_SECONDS > 0): a saved or deleted agency shows at once (the key follows
     agencies_generation()); a change that bypasses the model signals (QuerySet.update, raw SQL)
     within TREE_CACHE_SECONDS. A cache outage just reads the table."""
+    global _tree_memo
     seconds = getattr(settings, "STATS_CACHE_SECONDS", 0)
     if seconds <= 0:
         return _read_tree()
-    key = f"{CACHE_PREFIX}:tree:v1:{agencies_generation()}"
+    generation = agencies_generation()
+    # this process's copy while the generation holds (not inside a transaction, whose own
+    # uncommitted agency changes the copy would not show)
+    memo = _tree_memo
+    if memo is not None and memo[0] == generation and not connection.in_atomic_block:
+        return memo[1]
+    key = f"{CACHE_PREFIX}:tree:v1:{generation}"
     try:
         data = cache.get(key)
     except Exception:
         logger.warning("statistics cache: cannot read the agency tree", exc_info=True)
         data = None
     if data is not None:
-        return defaultdict(list, data)
-    tree = _read_tree()
-    try:  # add: another process may have stored the same tree meanwhile
-        cache.add(key, dict(tree), min(seconds, TREE_CACHE_SECONDS))
-    except Exception:
-        logger.warning("statistics cache: cannot store the agency tree", exc_info=True)
+        tree = defaultdict(list, data)
+    else:
+        tree = _read_tree()
+        try:  # add: another process may have stored the same tree meanwhile
+            cache.add(key, dict(tree), min(seconds, TREE_CACHE_SECONDS))
+        except Exception:
+            logger.warning("statistics cache: cannot store the agency tree", exc_info=True)
+    if not connection.in_atomic_block:
+        _tree_memo = (generation, tree, {})
     return tree
 
 
+# (agencies generation, tree, {root: its subtree}) kept by agency_tree() for this process
+_tree_memo: tuple[str, dict, dict] | None = None
+
+
 def subtree_ids(root_id: int, children: dict[int | None, list[int]]) -> set[int]:
-    """`root_id` and all its descendants (cycle-safe)."""
+    """`root_id` and all its descendants (cycle-safe); remembered for the process's tree."""
+    memo = _tree_memo
+    if memo is not None and children is memo[1]:
+        found = memo[2].get(root_id)
+        if found is None:
+            found = memo[2][root_id] = frozenset(_walk(root_id, children))
+        return set(found)
+    return _walk(root_id, children)
+
+
+def _walk(root_id: int, children: dict[int | None, list[int]]) -> set[int]:
     found, stack = set(), [root_id]
     while stack:
         pk = stack.pop()

@@ -52,7 +52,8 @@ def _cases_for_online(version):
 
 
 def _competent_agencies(version):
-    """The version's implementing agencies active today; else the agencies of its levels."""
+    """The version's implementing agencies active today; else the agencies of its levels;
+    None when there are neither."""
     today = timezone.localdate()
     linked = Agency.objects.active_on(today).filter(procedure_links__version=version)
     if linked.exists():
@@ -66,11 +67,12 @@ def _competent_agencies(version):
         )
         if flag
     ]
-    return (
+    by_level = (
         Agency.objects.active_on(today)
         .filter(level__in=levels, kind__in=COMPETENT_KINDS)
         .order_by("level", "display_order", "name")
     )
+    return by_level if by_level.exists() else None
 
 
 def _draft(request, public_id):
@@ -199,10 +201,11 @@ def submit(request, code: str):
         )
     )
     context = {"version": version, "steps": _steps("start"), "drafts": drafts}
-    if not cases.exists():
+    case_count = len(cases)
+    if not case_count:
         context["problem"] = _("Thủ tục này chưa có trường hợp nào được nộp trực tuyến.")
         return render(request, "dossiers/citizen/start.html", context)
-    if not agencies.exists():
+    if agencies is None:
         context["problem"] = _(
             "Chưa xác định được cơ quan giải quyết thủ tục này trên Cổng. Vui lòng liên hệ bộ "
             "phận tiếp nhận và trả kết quả để được hướng dẫn."
@@ -221,7 +224,7 @@ def submit(request, code: str):
             messages.error(request, _message(exc))
         else:
             return redirect("dossiers:citizen_draft_details", public_id=dossier.public_id)
-    context.update({"form": form, "single_case": len(cases) == 1})
+    context.update({"form": form, "single_case": case_count == 1})
     return render(request, "dossiers/citizen/start.html", context)
 
 

@@ -212,3 +212,21 @@ def test_cached_rows_keep_their_names_and_read_other_fields_on_demand(settings, 
     assert [row.agency.name for row in again.rows] == [row.agency.name for row in first.rows]
     assert again.rows[1].agency.parent_id == root.pk  # a deferred field, read when used
     assert list(itertools.islice((r.stats.received for r in again.rows[1:]), 3)) == [1, 1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_process_keeps_the_tree_until_an_agency_changes(settings, django_assert_num_queries):
+    settings.STATS_CACHE_SECONDS = 3600
+    parent = AgencyFactory(name="Sở giữ cây")
+    child = AgencyFactory(name="Phòng giữ cây", parent=parent)
+    kept = statistics.agency_tree()
+    with django_assert_num_queries(0):
+        assert statistics.agency_tree() is kept
+        first = statistics.subtree_ids(parent.pk, kept)
+    assert first == {parent.pk, child.pk}
+    first.add(-1)  # a caller's change never reaches the remembered subtree
+    assert statistics.subtree_ids(parent.pk, kept) == {parent.pk, child.pk}
+    grandchild = AgencyFactory(name="Tổ giữ cây", parent=child)  # a save replaces the generation
+    fresh = statistics.agency_tree()
+    assert fresh is not kept
+    assert statistics.subtree_ids(parent.pk, fresh) == {parent.pk, child.pk, grandchild.pk}
