@@ -23,7 +23,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
-from .cache import increment
+from .cache import increment, increment_many
 
 COOKIE_NAME = "cchc_visit"
 COOKIE_SALT = "core.visits"
@@ -95,20 +95,35 @@ def read_cookie(request) -> tuple[str | None, str | None]:
 def record(request, response) -> None:
     """Count this page view: daily visit (once per visitor per day) and online presence."""
     today = timezone.localdate()
+    window = current_window()
     visitor_id, last_day = read_cookie(request)
     if visitor_id is None:
+        # a first visit: counted today and online now, and marked, in one round trip (the
+        # marker is new: nobody else holds this random id)
         visitor_id = secrets.token_urlsafe(12)
+        increment_many(
+            [
+                (pending_key(today), PENDING_TIMEOUT),
+                (online_marker_key(window, visitor_id), ONLINE_WINDOW * 2),
+                (online_key(window), ONLINE_WINDOW * 3),
+            ]
+        )
+        _set_cookie(response, visitor_id, today)
+        return
     if last_day != today.isoformat():
         bump(pending_key(today), PENDING_TIMEOUT)
-        response.set_signed_cookie(
-            COOKIE_NAME,
-            f"{visitor_id}|{today.isoformat()}",
-            salt=COOKIE_SALT,
-            max_age=COOKIE_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
-    window = current_window()
+        _set_cookie(response, visitor_id, today)
     if cache.add(online_marker_key(window, visitor_id), 1, ONLINE_WINDOW * 2):
         bump(online_key(window), ONLINE_WINDOW * 3)
+
+
+def _set_cookie(response, visitor_id: str, today) -> None:
+    response.set_signed_cookie(
+        COOKIE_NAME,
+        f"{visitor_id}|{today.isoformat()}",
+        salt=COOKIE_SALT,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

@@ -85,13 +85,30 @@ def _with_overdue(qs: QuerySet, now: datetime.datetime) -> QuerySet:
 
 
 # --- citizens ---------------------------------------------------------------------------------
+# what the citizen pages show of a dossier's relations (not who holds it inside the agency)
+_CITIZEN_RELATED = ("procedure_version__procedure", "case", "competent_agency", "receiving_unit")
+
+
 def dossiers_for_citizen(*, user) -> QuerySet[Dossier]:
     """The user's own dossiers (drafts included), newest first."""
     if not getattr(user, "is_authenticated", False):
         return Dossier.objects.none()
     return (
         _with_overdue(Dossier.objects.filter(applicant_user=user), timezone.now())
-        .select_related(*_RELATED)
+        .select_related(*_CITIZEN_RELATED)
+        .defer(*(f"procedure_version__{name}" for name in HEAVY_COLUMNS))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def drafts_of(*, user, version) -> list[Dossier]:
+    """The user's unfinished drafts of a procedure version, newest first: only what the start
+    page lists (link and creation moment), no related rows."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Dossier.objects.filter(applicant_user=user, step=Step.DRAFT, procedure_version=version)
+        .only("public_id", "created_at")
         .order_by("-created_at", "-pk")
     )
 
@@ -101,10 +118,10 @@ def get_for_citizen(*, user, public_id) -> Dossier:
         public_id = uuid.UUID(str(public_id))
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    dossier = dossiers_for_citizen(user=user).filter(public_id=public_id).first()
-    if dossier is None:
+    found = list(dossiers_for_citizen(user=user).filter(public_id=public_id).order_by()[:1])
+    if not found:
         raise Http404
-    return dossier
+    return found[0]
 
 
 # --- staff ------------------------------------------------------------------------------------

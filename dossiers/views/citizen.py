@@ -195,11 +195,7 @@ def submit(request, code: str):
 
     cases = _cases_for_online(version)
     agencies = _competent_agencies(version)
-    drafts = list(
-        selectors.dossiers_for_citizen(user=request.user).filter(
-            step=Step.DRAFT, procedure_version=version
-        )
-    )
+    drafts = selectors.drafts_of(user=request.user, version=version)
     context = {"version": version, "steps": _steps("start"), "drafts": drafts}
     case_count = len(cases)
     if not case_count:

@@ -29,6 +29,7 @@ def test_dead_redis_answers_like_an_empty_cache(caplog):
     with caplog.at_level(logging.WARNING, logger="core.cache"):
         assert dead.get("a", "fallback") == "fallback"
         assert dead.count("n", 60) == 1  # a fresh counter: limits fail open
+        assert dead.count_many([("n", 60), ("m", 60)]) == [1, 1]
         dead.set("a", 1)
         assert dead.add("a", 1) is True  # counters fail open
         assert dead.incr("hits", 3) == 3
@@ -96,6 +97,8 @@ def test_a_live_redis_is_a_normal_cache(settings):
         assert live.get("n") == 3
         assert 0 < live._cache.get_client().ttl(live.make_key("n")) <= 60
         assert live.count("a", 60) == 6  # an existing counter keeps its value
+        assert live.count_many([("a", 60), ("fresh", 30)]) == [7, 1]  # one round trip
+        assert 0 < live._cache.get_client().ttl(live.make_key("fresh")) <= 30
         assert not live._is_down()
     finally:
         live.clear()
