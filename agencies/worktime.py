@@ -71,31 +71,31 @@ GENERATION_KEY = "agencies:calendar:generation"
 
 @dataclass(frozen=True)
 class _Tables:
-    """Every calendar exception (by year) and office-hours row, as read under `generation`."""
+    """Every calendar exception (by year) and office-hours row."""
 
-    generation: str
     exceptions: dict[int, list]
     hours: list
 
 
-_tables: _Tables | None = None
+def _read_tables() -> _Tables:
+    from .models import CalendarException, OfficeHours
+
+    by_year: dict[int, list] = {}
+    for row in CalendarException.objects.order_by("date", "pk"):
+        by_year.setdefault(row.date.year, []).append(row)
+    return _Tables(by_year, list(OfficeHours.objects.order_by("pk")))
+
+
+_TABLES = generations.ProcessCopy(GENERATION_KEY)
 
 
 def _shared_tables() -> _Tables | None:
-    """This process's snapshot of both calendar tables, read again when the generation changed;
-    None inside a transaction, whose own uncommitted rows the snapshot would not show."""
-    global _tables
+    """This process's copy of both calendar tables (core.generations.ProcessCopy); None inside
+    a transaction, whose own uncommitted rows the copy would not show: the caller then reads
+    only the rows it needs."""
     if connection.in_atomic_block:
         return None
-    generation = generations.current(GENERATION_KEY)
-    if _tables is None or _tables.generation != generation:
-        from .models import CalendarException, OfficeHours
-
-        by_year: dict[int, list] = {}
-        for row in CalendarException.objects.order_by("date", "pk"):
-            by_year.setdefault(row.date.year, []).append(row)
-        _tables = _Tables(generation, by_year, list(OfficeHours.objects.order_by("pk")))
-    return _tables
+    return _TABLES.get(_read_tables)
 
 
 def tz() -> ZoneInfo:

@@ -19,6 +19,7 @@ database replaces every watched token (`replace_all`).
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from django.core.cache import cache
@@ -76,3 +77,36 @@ def watch(key: str, models, *, uid: str) -> None:
         name = f"{uid}.{model._meta.label}"
         post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{name}.save")
         post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{name}.delete")
+
+
+class ProcessCopy:
+    """Something this process builds from rarely-changing data and keeps while the data's
+    generation holds: e.g. the working calendar's tables, the published ranking sets.
+
+    Rebuilt when the token of `key` changes, when `vary` (e.g. today's date) differs, and at
+    the latest after `max_age` seconds (a change made while the cache was down could not
+    replace the token: the copy still ends). Inside a transaction it is built afresh and not
+    kept, as the transaction's own uncommitted rows must be seen by it and by nobody else —
+    unless `fresh_in_transactions` is False (for a copy that is only shown, never trusted:
+    its age bounds any such staleness).
+    """
+
+    def __init__(self, key: str, *, max_age: float = 300.0, fresh_in_transactions: bool = True):
+        self.key = key
+        self.max_age = max_age
+        self.fresh_in_transactions = fresh_in_transactions
+        self._held: tuple[str, object, float, object] | None = None  # token, vary, at, value
+        WATCHED.add(key)
+
+    def get(self, build, *, vary=None):
+        if self.fresh_in_transactions and transaction.get_connection().in_atomic_block:
+            return build()
+        token = current(self.key)
+        now = time.monotonic()
+        held = self._held
+        if held is None or held[0] != token or held[1] != vary or now - held[2] > self.max_age:
+            held = self._held = (token, vary, now, build())
+        return held[3]
+
+    def clear(self) -> None:
+        self._held = None

@@ -89,7 +89,7 @@ from operator import or_
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections, router, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -111,6 +111,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import PROVINCE_WIDE_ROLES, roles_of
 from agencies import selectors as agency_selectors
 from agencies.models import Agency
+from core import generations
 
 from .models import Apology, Channel, Dossier, Outcome, Status, Step, SupplementRequest
 
@@ -418,8 +419,8 @@ class Report:
 TREE_CACHE_SECONDS = 300  # the bound for agency changes that bypass the model signals
 
 
-def _read_tree() -> dict[int | None, list[int]]:
-    children: dict[int | None, list[int]] = defaultdict(list)
+def _read_tree() -> "_Tree":
+    children = _Tree()
     for pk, parent_id in Agency.objects.order_by().values_list("pk", "parent_id"):
         children[parent_id].append(pk)
     return children
@@ -431,53 +432,55 @@ def agencies_generation() -> str:
     return agency_selectors.generation()
 
 
+class _Tree(defaultdict):
+    """parent id → child ids; remembers the subtrees asked of it (it is never changed)."""
+
+    def __init__(self, *args):
+        super().__init__(list, *args)
+        self.subtrees: dict[int, frozenset[int]] = {}
+
+
 def agency_tree() -> dict[int | None, list[int]]:
     """parent id → child ids, from one query, or from the cache when the report cache is on
-    (STATS_CACHE_SECONDS > 0): a saved or deleted agency shows at once (the key follows
-    agencies_generation()); a change that bypasses the model signals (QuerySet.update, raw SQL)
-    within TREE_CACHE_SECONDS. A cache outage just reads the table."""
-    global _tree_memo
+    (STATS_CACHE_SECONDS > 0): kept by the process and in the cache under the agencies'
+    generation, so a saved or deleted agency shows at once; a change that bypasses the model
+    signals (QuerySet.update, raw SQL) within TREE_CACHE_SECONDS. A cache outage just reads the
+    table."""
     seconds = getattr(settings, "STATS_CACHE_SECONDS", 0)
     if seconds <= 0:
         return _read_tree()
-    generation = agencies_generation()
-    # this process's copy while the generation holds (not inside a transaction, whose own
-    # uncommitted agency changes the copy would not show)
-    memo = _tree_memo
-    if memo is not None and memo[0] == generation and not connection.in_atomic_block:
-        return memo[1]
-    key = f"{CACHE_PREFIX}:tree:v1:{generation}"
+    return _TREE.get(lambda: _shared_tree(min(seconds, TREE_CACHE_SECONDS)))
+
+
+def _shared_tree(seconds: int) -> "_Tree":
+    key = f"{CACHE_PREFIX}:tree:v1:{agencies_generation()}"
     try:
         data = cache.get(key)
     except Exception:
         logger.warning("statistics cache: cannot read the agency tree", exc_info=True)
         data = None
     if data is not None:
-        tree = defaultdict(list, data)
-    else:
-        tree = _read_tree()
-        try:  # add: another process may have stored the same tree meanwhile
-            cache.add(key, dict(tree), min(seconds, TREE_CACHE_SECONDS))
-        except Exception:
-            logger.warning("statistics cache: cannot store the agency tree", exc_info=True)
-    if not connection.in_atomic_block:
-        _tree_memo = (generation, tree, {})
+        return _Tree(data)
+    tree = _read_tree()
+    try:  # add: another process may have stored the same tree meanwhile
+        cache.add(key, dict(tree), seconds)
+    except Exception:
+        logger.warning("statistics cache: cannot store the agency tree", exc_info=True)
     return tree
 
 
-# (agencies generation, tree, {root: its subtree}) kept by agency_tree() for this process
-_tree_memo: tuple[str, dict, dict] | None = None
+_TREE = generations.ProcessCopy(agency_selectors.GENERATION_KEY, max_age=TREE_CACHE_SECONDS)
 
 
 def subtree_ids(root_id: int, children: dict[int | None, list[int]]) -> set[int]:
-    """`root_id` and all its descendants (cycle-safe); remembered for the process's tree."""
-    memo = _tree_memo
-    if memo is not None and children is memo[1]:
-        found = memo[2].get(root_id)
-        if found is None:
-            found = memo[2][root_id] = frozenset(_walk(root_id, children))
-        return set(found)
-    return _walk(root_id, children)
+    """`root_id` and all its descendants (cycle-safe); remembered by an agency_tree()."""
+    subtrees = getattr(children, "subtrees", None)
+    if subtrees is None:
+        return _walk(root_id, children)
+    found = subtrees.get(root_id)
+    if found is None:
+        found = subtrees[root_id] = frozenset(_walk(root_id, children))
+    return set(found)
 
 
 def _walk(root_id: int, children: dict[int | None, list[int]]) -> set[int]:

@@ -377,20 +377,11 @@ def visible_set(*, user, year: int, target_group: str) -> CriteriaSet | None:
     return None
 
 
-_published: tuple[str, list[CriteriaSet]] | None = None
-
-
 def published_sets() -> list[CriteriaSet]:
     """Every published set, the latest first (what the public ranking page opens with). Kept
-    by the process under the ranking table's generation (a saved or deleted set replaces it);
-    read afresh inside a transaction, whose own uncommitted changes the copy would not show."""
-    global _published
-    if connection.in_atomic_block:
-        return _read_published_sets()
-    generation = generations.current(TABLE_GENERATION_KEY)
-    if _published is None or _published[0] != generation:
-        _published = (generation, _read_published_sets())
-    return list(_published[1])
+    by the process under the ranking table's generation (a saved or deleted set replaces it;
+    core.generations.ProcessCopy), read afresh inside a transaction."""
+    return list(_PUBLISHED.get(_read_published_sets))
 
 
 def _read_published_sets() -> list[CriteriaSet]:
@@ -436,6 +427,7 @@ def find_agency_row(*, criteria_set: CriteriaSet, key: str, user=None) -> Assess
 # raw writes. A direct SQL edit is not seen until TABLE_CACHE_SECONDS pass.
 TABLE_CACHE_SECONDS = 600
 TABLE_GENERATION_KEY = "scoring:ranking:generation"
+_PUBLISHED = generations.ProcessCopy(TABLE_GENERATION_KEY)  # published_sets()
 
 
 def public_table_cache_key(criteria_set: CriteriaSet, *, language: str) -> str:

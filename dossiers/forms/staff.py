@@ -6,8 +6,6 @@ Every action form carries the dossier's `revision` (hidden) for the optimistic l
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -19,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from agencies import selectors as agency_selectors
 from agencies.models import Agency
+from core import generations
 from core.text import search_words
 from core.uploads import validate_upload
 from core.widgets import Select
@@ -468,25 +467,26 @@ class ResolveOnSpotForm(ActionForm):
 # dossier's own holder. Its <option>s are built once per process and reused while the agencies'
 # generation (replaced on every agency save or delete, see agencies.apps) and the day stay
 # the same; what is posted is still checked against the database (HandOverForm.to_unit).
-_unit_options: tuple[tuple[str, datetime.date], str, dict[str, str]] | None = None
-
-
 def unit_options() -> tuple[str, dict[str, str]]:
     """(every option as HTML, each option's HTML by its value) of the agencies in force today,
     in the order and markup core.widgets.Select gives them."""
-    global _unit_options
-    key = (agency_selectors.generation(), timezone.localdate())
-    if _unit_options is None or _unit_options[0] != key:
-        rows = (
-            Agency.objects.active_on(key[1])
-            .order_by("display_order", "name")
-            .values_list("pk", "name")
-        )
-        options = {
-            str(pk): f'\n  <option value="{pk}">{escape(name)}</option>' for pk, name in rows
-        }
-        _unit_options = (key, "".join(options.values()), options)
-    return _unit_options[1], _unit_options[2]
+    return _UNIT_OPTIONS.get(_build_unit_options, vary=timezone.localdate())
+
+
+def _build_unit_options() -> tuple[str, dict[str, str]]:
+    rows = (
+        Agency.objects.active_on(timezone.localdate())
+        .order_by("display_order", "name")
+        .values_list("pk", "name")
+    )
+    options = {str(pk): f'\n  <option value="{pk}">{escape(name)}</option>' for pk, name in rows}
+    return "".join(options.values()), options
+
+
+# shown only (what is posted is checked against the database): also kept inside transactions
+_UNIT_OPTIONS = generations.ProcessCopy(
+    agency_selectors.GENERATION_KEY, fresh_in_transactions=False
+)
 
 
 class UnitSelect(Select):

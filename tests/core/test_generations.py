@@ -1,3 +1,5 @@
+import types
+
 import pytest
 
 from core import generations
@@ -38,3 +40,29 @@ def test_replace_all_replaces_every_watched_token():
     before = {key: generations.current(key) for key in generations.WATCHED}
     generations.replace_all()
     assert all(generations.current(key) != token for key, token in before.items())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_copy_lasts_while_its_token_vary_and_age_hold(monkeypatch):
+    builds = []
+    copy = generations.ProcessCopy("test:copy", max_age=60)
+
+    def build():
+        builds.append(1)
+        return len(builds)
+
+    clock = [1000.0]
+    monkeypatch.setattr(generations, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    assert copy.get(build) == 1
+    assert copy.get(build) == 1  # kept
+    generations.replace("test:copy")
+    assert copy.get(build) == 2  # the data changed
+    assert copy.get(build, vary="2026-11-29") == 3  # another day
+    clock[0] += 61
+    assert copy.get(build, vary="2026-11-29") == 4  # too old (a change missed in an outage)
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert copy.get(build, vary="2026-11-29") == 5  # built afresh, not kept
+    assert copy.get(build, vary="2026-11-29") == 4
+    assert "test:copy" in generations.WATCHED
