@@ -71,13 +71,16 @@ def staff_agency_ids(user) -> set[int]:
     return desk | tree
 
 
+def _overdue_q(now: datetime.datetime) -> Q:
+    """Running (accepted or processing), not finished, and past its due moment: what
+    _with_overdue marks is_overdue."""
+    return Q(due_at__lt=now, status__in=RUNNING_STATUSES, finished_at__isnull=True)
+
+
 def _with_overdue(qs: QuerySet, now: datetime.datetime) -> QuerySet:
     return qs.annotate(
         is_overdue=Case(
-            When(
-                Q(due_at__lt=now, status__in=RUNNING_STATUSES, finished_at__isnull=True),
-                then=Value(True),
-            ),
+            When(_overdue_q(now), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -204,11 +207,6 @@ QUEUE_COLUMNS = (
     "current_unit__name",
     "assigned_officer__full_name",
 )
-
-
-def _overdue_q(now: datetime.datetime) -> Q:
-    """What _with_overdue marks is_overdue (True)."""
-    return Q(due_at__lt=now, status__in=RUNNING_STATUSES, finished_at__isnull=True)
 
 
 def _not_overdue_q(now: datetime.datetime) -> Q:
@@ -340,7 +338,9 @@ def get_for_staff(*, user, code: str, page: bool = False) -> Dossier:
     page=True shapes it for the staff dossier page: the procedure, case and officer with only
     the columns the page shows, and has_supplement / has_refusal / has_apology (whether a
     supplement request, a refusal, an apology exists) annotated."""
-    qs = Dossier.objects.filter(code=code).exclude(step=Step.DRAFT).select_related(*_STAFF_RELATED)
+    qs = _with_overdue(
+        Dossier.objects.filter(code=code).exclude(step=Step.DRAFT), timezone.now()
+    ).select_related(*_STAFF_RELATED)
     if page:
         qs = qs.only(*_PAGE_COLUMNS).annotate(
             has_supplement=Exists(SupplementRequest.objects.filter(dossier=OuterRef("pk"))),
@@ -359,13 +359,6 @@ def get_for_staff(*, user, code: str, page: bool = False) -> Dossier:
         dossier, staff_agency_ids(user)
     ):
         raise Http404
-    # what _with_overdue computes in SQL
-    dossier.is_overdue = bool(
-        dossier.due_at is not None
-        and dossier.due_at < timezone.now()
-        and dossier.status in RUNNING_STATUSES
-        and dossier.finished_at is None
-    )
     units = Agency.objects.in_bulk(
         {getattr(dossier, f"{name}_id") for name in _STAFF_UNITS} - {None}
     )

@@ -452,13 +452,19 @@ def agency_tree() -> dict[int | None, list[int]]:
     return _TREE.get(lambda: _shared_tree(min(seconds, TREE_CACHE_SECONDS)))
 
 
+def cache_read(key: str, what: str):
+    """cache.get for the statistics caches: a failing cache is a miss, logged (an outage only
+    costs the cache)."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("statistics cache: cannot read %s", what, exc_info=True)
+        return None
+
+
 def _shared_tree(seconds: int) -> "_Tree":
     key = f"{CACHE_PREFIX}:tree:v1:{agencies_generation()}"
-    try:
-        data = cache.get(key)
-    except Exception:
-        logger.warning("statistics cache: cannot read the agency tree", exc_info=True)
-        data = None
+    data = cache_read(key, "the agency tree")
     if data is not None:
         return _Tree(data)
     tree = _read_tree()
@@ -957,22 +963,14 @@ CURRENT_PERIOD_CACHE_SECONDS = 60  # a period that includes today: new dossiers 
 _GENERATION_KEY = f"{CACHE_PREFIX}:generation"
 
 
-def _generation() -> int:
-    try:
-        return int(cache.get(_GENERATION_KEY) or 0)
-    except Exception:  # a cache outage only costs the cache
-        logger.warning("statistics cache: cannot read the data generation", exc_info=True)
-        return 0
+def _generation() -> str:
+    return generations.current(_GENERATION_KEY)
 
 
 def bump_generation() -> None:
     """Make every cached report stale at once: call after a correction of past dossier data
     (a past period changes only through corrections; a current one is cached 60 s anyway)."""
-    try:
-        if not cache.add(_GENERATION_KEY, 1, None):
-            cache.incr(_GENERATION_KEY)
-    except Exception:
-        logger.warning("statistics cache: cannot bump the data generation", exc_info=True)
+    generations.replace(_GENERATION_KEY)
 
 
 def _cache_key(
@@ -982,7 +980,7 @@ def _cache_key(
     period: Period,
     include_children: bool,
     today: datetime.date,
-    generation: int,
+    generation: str,
 ) -> str:
     """Scope (agency, include_children and the agencies the scope holds: a moved agency
     changes it), period, today when the period includes it (the overdue reference and the
@@ -1115,11 +1113,7 @@ def cached_report(
         today=today,
         generation=_generation(),
     )
-    try:
-        data = cache.get(key)
-    except Exception:
-        logger.warning("statistics cache: read failed", exc_info=True)
-        data = None
+    data = cache_read(key, "a report")
     if data is not None:
         try:
             result = _from_cache(

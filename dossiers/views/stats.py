@@ -200,11 +200,7 @@ def _agency_choices(visible: set[int] | None) -> tuple[list[tuple[str, str]], st
         f"dossiers:stats:choices:v2:{statistics.agencies_generation()}:{get_language()}:"
         f"{timezone.localdate().isoformat()}:{scope}"
     )
-    try:
-        cached = cache.get(key)
-    except Exception:
-        logger.warning("statistics cache: cannot read the agency choices", exc_info=True)
-        cached = None
+    cached = statistics.cache_read(key, "the agency choices")
     if cached is None:
         choices = agency_choices(visible)
         cached = (choices, render_options(choices))

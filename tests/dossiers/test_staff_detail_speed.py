@@ -38,6 +38,19 @@ def _processing(world, **kwargs):
     )
 
 
+def _handoff(world, dossier, **fields):
+    """A hand-over event from the desk to the agency, by the officer."""
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        kind=DossierEvent.Kind.HANDOFF,
+        at=timezone.now(),
+        by=world.officer,
+        from_unit=world.desk_unit,
+        to_unit=world.agency,
+        **fields,
+    )
+
+
 def _page(client, dossier):
     return client.get(reverse("dossiers:staff_detail", args=[dossier.code]))
 
@@ -74,14 +87,7 @@ def test_the_page_runs_a_constant_number_of_queries(client, world, django_assert
     ]
     # more events, attachments, officers and agencies: no more queries
     for _ in range(5):
-        DossierEvent.objects.create(
-            dossier=dossier,
-            kind=DossierEvent.Kind.HANDOFF,
-            at=timezone.now(),
-            by=world.officer,
-            from_unit=world.desk_unit,
-            to_unit=world.agency,
-        )
+        _handoff(world, dossier)
         MembershipFactory(agency=world.agency, role=Role.PROCESSING_OFFICER)
     AgencyFactory(name="Phòng thêm sau")
     _page(client, dossier)
@@ -264,15 +270,7 @@ def test_is_overdue_as_the_queue_says(world):
 def test_staff_timeline_reads_names_without_more_queries(world, django_assert_num_queries):
     dossier = _processing(world)
     for _ in range(3):
-        DossierEvent.objects.create(
-            dossier=dossier,
-            kind=DossierEvent.Kind.HANDOFF,
-            at=timezone.now(),
-            by=world.officer,
-            from_unit=world.desk_unit,
-            to_unit=world.agency,
-            note="Chuyển",
-        )
+        _handoff(world, dossier, note="Chuyển")
     with django_assert_num_queries(1):
         events = list(selectors.timeline(dossier=dossier))
         assert {(e.by.full_name, e.from_unit.name, e.to_unit.name) for e in events} == {
