@@ -8,6 +8,7 @@ reads to dossiers.selectors.
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,6 +44,7 @@ from ..forms.staff import (
 from ..models import Apology, Dossier, DossierAttachment, Status, Step
 
 QUEUE_PER_PAGE = 25
+OPEN_PARAM = "thao-tac"  # ?thao-tac=<action>: the staff page with that action's form open
 PENDING_LIMIT = 50
 
 
@@ -375,14 +379,29 @@ def available_actions(dossier: Dossier, user) -> list[str]:
     return actions
 
 
+def _open_action(request, actions: list[str], bound) -> str:
+    """The action whose form the page shows open: the one just posted, the one asked for with
+    ?thao-tac= (the no-JavaScript way to open another form), else the first."""
+    if bound is not None and bound.action in actions:
+        return bound.action
+    wanted = request.GET.get(OPEN_PARAM, "")
+    if wanted in actions:
+        return wanted
+    return actions[0] if actions else ""
+
+
 def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
+    """The page renders one action form, the open one; the others load when their panel opens
+    (htmx GET on staff_action) or, without JavaScript, through ?thao-tac=<action>."""
     actions = available_actions(dossier, request.user)
-    forms = []
-    for action in actions:
-        if bound is not None and bound.action == action:
-            forms.append(bound)
-        else:
-            forms.append(ACTION_FORMS[action](dossier=dossier))
+    open_action = _open_action(request, actions, bound)
+    open_form = None
+    if open_action:
+        open_form = (
+            bound
+            if bound is not None and bound.action == open_action
+            else ACTION_FORMS[open_action](dossier=dossier)
+        )
     attachments = (
         DossierAttachment.objects.filter(dossier=dossier)
         .select_related("required_document")
@@ -400,12 +419,39 @@ def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
                 if dossier.__dict__.get("has_supplement") is False
                 else dossier.supplement_requests.all()
             ),
-            "action_forms": forms,
-            "open_form": bound.action if bound is not None else "",
+            "actions": [
+                {"action": action, "label": ACTION_FORMS[action].label} for action in actions
+            ],
+            "open_form": open_form,
             "forms": pdf.available_forms(dossier),
         },
         status=status,
     )
+
+
+def _action_panel(request, dossier: Dossier, action: str) -> HttpResponse:
+    """GET on an action: its form alone for htmx, else the dossier page with that form open.
+
+    The page passes the revision it shows (?rev=); a form for a dossier that moved on since
+    would act on what the officer has not seen, so they are asked to reload instead."""
+    if not request.headers.get("HX-Request"):
+        url = reverse("dossiers:staff_detail", args=[dossier.code])
+        response = redirect(f"{url}?{urlencode({OPEN_PARAM: action})}#thao-tac-{action}")
+    else:
+        shown = _as_id(request.GET.get("rev"))
+        stale = shown is not None and shown != dossier.revision
+        available = action in available_actions(dossier, request.user)
+        response = render(
+            request,
+            "dossiers/staff/_action_form.html",
+            {
+                "dossier": dossier,
+                "form": ACTION_FORMS[action](dossier=dossier) if available and not stale else None,
+                "stale": stale,
+            },
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
@@ -478,12 +524,14 @@ def _perform(action: str, form, dossier: Dossier, user) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_action(request, code, action):
     dossier = selectors.get_for_staff(user=request.user, code=code)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404
+    if request.method == "GET":
+        return _action_panel(request, dossier, action)
     form = form_class(request.POST, request.FILES, dossier=dossier)
     if not form.is_valid():
         return _render_detail(request, dossier, bound=form, status=400)

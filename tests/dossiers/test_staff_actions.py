@@ -35,7 +35,7 @@ def test_online_dossier_accepted_from_the_detail_page(client, world):
     )
     client.force_login(world.desk)
     page = client.get(reverse("dossiers:staff_detail", args=[dossier.code]))
-    assert [f.action for f in page.context["action_forms"]] == [
+    assert [e["action"] for e in page.context["actions"]] == [
         "accept",
         "supplement",
         "refuse",
@@ -67,7 +67,7 @@ def test_carry_a_dossier_from_intake_to_return(client, world):
 
     client.force_login(world.officer)
     page = client.get(reverse("dossiers:staff_detail", args=[dossier.code]))
-    assert "finish" in [f.action for f in page.context["action_forms"]]
+    assert "finish" in [e["action"] for e in page.context["actions"]]
     result = SimpleUploadedFile("ket-qua.pdf", PDF_BYTES, content_type="application/pdf")
     response = act(
         client,
@@ -114,7 +114,7 @@ def test_forbidden_move_gives_the_workflow_message(client, world):
     )
     client.force_login(world.desk)
     page = client.get(reverse("dossiers:staff_detail", args=[dossier.code]))
-    assert "finish" not in [f.action for f in page.context["action_forms"]]
+    assert "finish" not in [e["action"] for e in page.context["actions"]]
     response = act(client, dossier, "finish")
     assert response.status_code == 302
     assert "Bạn không có quyền thực hiện thao tác này với hồ sơ." in messages_of(response)
@@ -146,7 +146,7 @@ def test_leader_apologises_once_with_a_later_date(client, world):
     )
     client.force_login(world.officer)
     page = client.get(reverse("dossiers:staff_detail", args=[dossier.code]))
-    assert "apologise" not in [f.action for f in page.context["action_forms"]]
+    assert "apologise" not in [e["action"] for e in page.context["actions"]]
     client.force_login(world.leader)
     early = timezone.localtime(due - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     bad = act(
@@ -166,7 +166,7 @@ def test_leader_apologises_once_with_a_later_date(client, world):
     assert ok.status_code == 302
     assert Apology.objects.filter(dossier=dossier).count() == 1
     page = client.get(reverse("dossiers:staff_detail", args=[dossier.code]))
-    assert "apologise" not in [f.action for f in page.context["action_forms"]]
+    assert "apologise" not in [e["action"] for e in page.context["actions"]]
     assert client.get(reverse("dossiers:form_pdf", args=[dossier.code, 4])).status_code == 200
 
 
@@ -189,3 +189,86 @@ def test_unknown_action_is_404(client, world):
     )
     client.force_login(world.officer)
     assert act(client, dossier, "explode").status_code == 404
+
+
+# --- action forms load on demand ----------------------------------------------------------
+def _processing_at_agency(world):
+    return DossierFactory(
+        status=Status.PROCESSING,
+        receiving_unit=world.desk_unit,
+        competent_agency=world.agency,
+        current_unit=world.agency,
+        case=world.case,
+    )
+
+
+def _panel(client, dossier, action, *, htmx=True, **params):
+    url = reverse("dossiers:staff_action", args=[dossier.code, action])
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.get(url, params, headers=headers)
+
+
+def test_the_page_renders_only_the_open_form_and_links_the_others(client, world):
+    dossier = _processing_at_agency(world)
+    client.force_login(world.leader)
+    url = reverse("dossiers:staff_detail", args=[dossier.code])
+    html = client.get(url).content.decode()
+    assert 'name="supplement-reason"' in html  # the first action is open
+    assert 'name="hand_over-to_unit"' not in html and 'name="assign-officer"' not in html
+    panel = reverse("dossiers:staff_action", args=[dossier.code, "assign"])
+    assert f'hx-get="{panel}?rev={dossier.revision}"' in html
+    assert 'href="?thao-tac=assign#thao-tac-assign"' in html  # without JavaScript
+
+    html = client.get(url, {"thao-tac": "assign"}).content.decode()
+    assert 'name="assign-officer"' in html and "Phạm Văn Chuyên Viên" in html
+    assert 'name="supplement-reason"' not in html
+    assert '<details class="card mb-2 staff-action" id="thao-tac-assign" open>' in html
+    # an action the state does not offer opens the first form, as without the parameter
+    html = client.get(url, {"thao-tac": "accept"}).content.decode()
+    assert 'name="supplement-reason"' in html and 'name="accept-revision"' not in html
+
+
+def test_a_panel_loads_its_form_and_the_form_acts(client, world):
+    dossier = _processing_at_agency(world)
+    client.force_login(world.leader)
+    response = _panel(client, dossier, "assign", rev=dossier.revision)
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    html = response.content.decode()
+    assert 'name="csrfmiddlewaretoken"' in html and 'name="assign-officer"' in html
+    assert f'value="{dossier.revision}"' in html
+    assert "<html" not in html  # the form alone
+    assert act(client, dossier, "assign", **{"assign-officer": world.officer.pk}).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.assigned_officer == world.officer
+
+
+def test_a_panel_for_a_dossier_that_moved_on_asks_for_a_reload(client, world):
+    dossier = _processing_at_agency(world)
+    client.force_login(world.leader)
+    shown = dossier.revision
+    act(client, dossier, "assign", **{"assign-officer": world.officer.pk})
+    html = _panel(client, dossier, "hand_over", rev=shown).content.decode()
+    assert "Hồ sơ vừa được cập nhật sau khi trang này được mở." in html
+    assert "<form" not in html
+    # an action the state no longer offers
+    html = _panel(client, dossier, "accept").content.decode()
+    assert "Thao tác này không còn thực hiện được" in html and "<form" not in html
+
+
+def test_without_javascript_a_panel_link_opens_the_page_with_that_form(client, world):
+    dossier = _processing_at_agency(world)
+    client.force_login(world.leader)
+    response = _panel(client, dossier, "assign", htmx=False)
+    assert response.status_code == 302
+    url = reverse("dossiers:staff_detail", args=[dossier.code])
+    assert response["Location"] == f"{url}?thao-tac=assign#thao-tac-assign"
+
+
+def test_panels_are_scoped_like_the_page(client, world):
+    dossier = _processing_at_agency(world)
+    client.force_login(world.other_officer)
+    assert _panel(client, dossier, "assign").status_code == 404
+    assert _panel(client, dossier, "no_such_action").status_code == 404
+    client.logout()
+    assert _panel(client, dossier, "assign").status_code == 302  # to the login page
