@@ -47,6 +47,21 @@ def current(key: str) -> str:
     return value
 
 
+def current_many(keys: list[str]) -> list[str]:
+    """The tokens of `keys`, in order, in one read (two when some were never stored)."""
+    try:
+        found = cache.get_many(keys)
+        missing = [key for key in keys if found.get(key) is None]
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, None)
+        if missing:
+            found.update(cache.get_many(missing))
+    except Exception:
+        logger.warning("generations %s unavailable", keys, exc_info=True)
+        found = {}
+    return [found.get(key) or uuid.uuid4().hex for key in keys]
+
+
 def replace(key: str) -> None:
     """Retire everything built under the current token of `key`."""
     try:
@@ -55,9 +70,22 @@ def replace(key: str) -> None:
         logger.warning("generation %s not replaced", key, exc_info=True)
 
 
+def replace_many(keys) -> None:
+    try:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+    except Exception:
+        logger.warning("generations %s not replaced", keys, exc_info=True)
+
+
 def replace_now_and_on_commit(key: str) -> None:
     replace(key)
     transaction.on_commit(lambda: replace(key))
+
+
+def replace_many_now_and_on_commit(keys) -> None:
+    keys = list(keys)
+    replace_many(keys)
+    transaction.on_commit(lambda: replace_many(keys))
 
 
 def replace_all() -> None:

@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +52,12 @@ STATUS_BADGE = {
 }
 # open (not closed) and not a draft: what the staff queue lists by default
 OPEN_NON_DRAFT = ~Q(step="draft") & ~Q(status__in=sorted(CLOSED_STATUSES))
+# the queue's second and third parts (selectors.queue_listing) only ever list dossiers held by a
+# unit other than their competent agency, received by a unit other than both: their indexes
+# leave out the rest (most of a unit's open dossiers), and the parts repeat these conditions so
+# PostgreSQL may use them
+HELD_ELSEWHERE = ~Q(current_unit=F("competent_agency"))
+RECEIVED_ELSEWHERE = ~Q(receiving_unit=F("competent_agency")) & ~Q(receiving_unit=F("current_unit"))
 
 
 class Step(models.TextChoices):
@@ -238,13 +244,13 @@ class Dossier(models.Model):
                 models.Index(
                     fields=[column, "due_at", "submitted_at", "id"],
                     include=["status", "finished_at", *others],
-                    condition=OPEN_NON_DRAFT,
+                    condition=OPEN_NON_DRAFT & elsewhere,
                     name=f"dossier_open_{column.split('_')[0]}",
                 )
-                for column, others in (
-                    ("competent_agency", []),
-                    ("current_unit", ["competent_agency"]),
-                    ("receiving_unit", ["competent_agency", "current_unit"]),
+                for column, others, elsewhere in (
+                    ("competent_agency", [], Q()),
+                    ("current_unit", ["competent_agency"], HELD_ELSEWHERE),
+                    ("receiving_unit", ["competent_agency", "current_unit"], RECEIVED_ELSEWHERE),
                 )
             ],
         ]
@@ -256,6 +262,21 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or str(_("Hồ sơ nháp"))
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # the step and units as read: a save that moves the dossier away from a unit must
+        # refresh that unit's queue too (dossiers.queue_cache.dossier_changed)
+        loaded = instance.__dict__
+        instance._loaded_queue_state = (
+            loaded.get("step"),
+            tuple(
+                loaded.get(c)
+                for c in ("competent_agency_id", "current_unit_id", "receiving_unit_id")
+            ),
+        )
+        return instance
 
     @property
     def is_draft(self) -> bool:

@@ -2,8 +2,10 @@
 
 import datetime
 import functools
+import hashlib
 import hmac
 import uuid
+from collections.abc import Sequence
 
 from django.db import connections
 from django.db.models import (
@@ -19,14 +21,18 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.models import Role
 from accounts.permissions import agency_ids_with
 from agencies.models import Agency
 from procedures.selectors import HEAVY_COLUMNS
 
+from . import queue_cache
 from .models import (
     CLOSED_STATUSES,
+    HELD_ELSEWHERE,
+    RECEIVED_ELSEWHERE,
     Apology,
     Dossier,
     DossierAttachment,
@@ -219,6 +225,46 @@ def _not_overdue_q(now: datetime.datetime) -> Q:
     )
 
 
+class QueueRows(Sequence):
+    """One page of the queue. Its entries (id, due moment, status, finished) come from the
+    ordered index reads or the cache; its rows are read on first use only, so a page whose
+    table is rendered from the cache reads none."""
+
+    def __init__(self, entries: list[tuple], fetch, cache_key: str | None = None):
+        self.entries = entries
+        self._fetch = fetch
+        self.cache_key = cache_key  # the listing's key when it is cached (queue_cache)
+        self.badges: dict[int, str] = {}
+
+    @cached_property
+    def rows(self) -> list[Dossier]:
+        if not self.entries:
+            return []
+        found = {row.pk: row for row in self._fetch([entry[0] for entry in self.entries])}
+        rows = [found[entry[0]] for entry in self.entries if entry[0] in found]
+        for row in rows:
+            row.badge = self.badges.get(row.pk, "")
+        return rows
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def fragment_key(self) -> str | None:
+        """What the rendered rows depend on: the listing's key (its units', the catalogue's and
+        the agencies' tokens, the filters), the entries and their badges; None when the listing
+        is not cached."""
+        if self.cache_key is None:
+            return None
+        state = repr((self.cache_key, self.entries, sorted(self.badges.items())))
+        return hashlib.sha1(state.encode(), usedforsecurity=False).hexdigest()
+
+
 class QueueListing:
     """queue_for's rows, in its order, for a Paginator — built for agencies holding 100,000
     dossiers. The three unit columns are split into disjoint parts (competent unit; else the
@@ -226,14 +272,47 @@ class QueueListing:
     (models.Dossier.Meta). The count is an index-only count; a page is read in queue order
     (overdue first, then by due moment) as two ordered reads — the overdue dossiers, then the
     others — each an index scan in (due_at, submitted_at, id) order that stops after the page,
-    so no sort of the unit's open dossiers; then only the page's rows are read."""
+    so no sort of the unit's open dossiers; then only the page's rows are read (QueueRows).
+
+    With a cache key (queue_cache.listing_key) the count and each page's entries are kept in
+    the cache until the next due moment among the running dossiers listed (when one turns
+    overdue the order changes); the querysets are then only built on a miss."""
 
     _order = ("due_at", "submitted_at", "id")
+    _entry = ("id", "due_at", "status", "finished_at")
 
-    def __init__(self, parts: list[QuerySet], now: datetime.datetime):
-        self.parts = parts
+    def __init__(self, build_parts, now: datetime.datetime, cache_key: str | None = None):
+        self._build_parts = build_parts
         self.now = now
+        self.cache_key = cache_key
         self._count: int | None = None
+        self._until: datetime.datetime | None = None
+
+    @cached_property
+    def parts(self) -> list[QuerySet]:
+        return self._build_parts()
+
+    def _kept(self, name: str, build):
+        if self.cache_key is None:
+            return build()
+        key = f"{self.cache_key}:{name}"
+        value = queue_cache.get(key, self.now)
+        if value is None:
+            value = build()
+            queue_cache.put(key, value, until=self.until(), now=self.now)
+        return value
+
+    def until(self) -> datetime.datetime:
+        """The next due moment among the running, not yet overdue dossiers listed: until
+        then no listed dossier turns overdue (now + MAX_AGE when there is none)."""
+        if self._until is None:
+            self._until = self.now + datetime.timedelta(seconds=queue_cache.MAX_AGE)
+            if self.parts:
+                running = Q(due_at__gte=self.now, status__in=RUNNING_STATUSES)
+                first = self._entries(running & Q(finished_at__isnull=True), 0, 1)
+                if first:
+                    self._until = min(self._until, first[0][1])
+        return self._until
 
     def _union(self, condition: Q | None, columns: tuple[str, ...]) -> QuerySet:
         first, *rest = (
@@ -244,73 +323,103 @@ class QueueListing:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._union(None, ("id",)).count() if self.parts else 0
+            self._count = self._kept(
+                "count", lambda: self._union(None, ("id",)).count() if self.parts else 0
+            )
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
-    def _ids(self, condition: Q, start: int, stop: int) -> list[int]:
-        """Ids [start:stop] in queue order among the parts' rows matching `condition`: each
-        part reads only its first `stop` in index order, then those few are merged."""
-        parts = [part.filter(condition).values(*self._order) for part in self.parts]
+    def _entries(self, condition: Q, start: int, stop: int) -> list[tuple]:
+        """Entries [start:stop] in queue order among the parts' rows matching `condition`:
+        each part reads only its first `stop` in index order (index-only: the entry's columns
+        are in the index), then those few are merged."""
+        columns = (*self._order, "status", "finished_at")
+        parts = [part.filter(condition).values(*columns) for part in self.parts]
         if connections[parts[0].db].features.supports_slicing_ordering_in_compound:
             parts = [part.order_by(*self._order)[:stop] for part in parts]
         else:  # SQLite: no LIMIT inside a UNION (and no index order to gain)
             parts = [part.order_by() for part in parts]
         first, *rest = parts
         union = first.union(*rest, all=True) if rest else first
-        return [row["id"] for row in union.order_by(*self._order)[start:stop]]
+        return [
+            tuple(row[column] for column in self._entry)
+            for row in union.order_by(*self._order)[start:stop]
+        ]
+
+    def _page(self, start: int, stop: int) -> list[tuple]:
+        if not self.parts:
+            return []
+        entries = self._entries(_overdue_q(self.now), start, stop)
+        if len(entries) < stop - start:  # the overdue ones end on this page: the others follow
+            overdue = (
+                start + len(entries)
+                if entries
+                else self._union(_overdue_q(self.now), ("id",)).count()
+            )
+            skip = max(0, start - overdue)
+            entries += self._entries(
+                _not_overdue_q(self.now), skip, skip + (stop - start - len(entries))
+            )
+        return entries
 
     def __getitem__(self, key):
         if not isinstance(key, slice) or key.step not in (None, 1):
             raise TypeError("QueueListing supports slices only")
-        if not self.parts:
-            return []
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
         if stop <= start:
-            return []
-        ids = self._ids(_overdue_q(self.now), start, stop)
-        if len(ids) < stop - start:  # the overdue ones end on this page: the others follow
-            overdue = (
-                start + len(ids) if ids else self._union(_overdue_q(self.now), ("id",)).count()
-            )
-            skip = max(0, start - overdue)
-            ids += self._ids(_not_overdue_q(self.now), skip, skip + (stop - start - len(ids)))
-        rows = {
-            row.pk: row
-            for row in _with_overdue(Dossier.objects.filter(pk__in=ids), self.now)
+            return QueueRows([], self._rows, self.cache_key)
+        entries = self._kept(f"page:{start}:{stop}", lambda: self._page(start, stop))
+        return QueueRows(entries, self._rows, self.cache_key)
+
+    def _rows(self, ids: list[int]):
+        return (
+            _with_overdue(Dossier.objects.filter(pk__in=ids), self.now)
             .select_related(*QUEUE_RELATED)
             .only(*QUEUE_COLUMNS)
             .order_by()
-        }
-        return [rows[pk] for pk in ids if pk in rows]
+        )
 
 
-def queue_listing(*, user, filters: dict | None = None, refine=None) -> QueueListing:
+def queue_listing(
+    *, user, filters: dict | None = None, refine=None, scope: str | None = None
+) -> QueueListing:
     """The queue page's rows: queue_for(user, filters), further narrowed by `refine` (a
-    function QuerySet → QuerySet, e.g. a FilterSet's filter_queryset), as a QueueListing."""
+    function QuerySet → QuerySet, e.g. a FilterSet's filter_queryset), as a QueueListing.
+
+    `scope` names everything `filters` and `refine` select by (e.g. the query string): given,
+    the listing is kept in the cache (queue_cache) under it and the units' tokens."""
     ids = staff_agency_ids(user)
     now = timezone.now()
     if not ids:
-        return QueueListing([], now)
-    competent = Q(competent_agency_id__in=ids)
-    holding = Q(current_unit_id__in=ids)
-    units = [
-        competent,
-        holding & ~competent,
-        Q(receiving_unit_id__in=ids) & ~competent & ~holding,
-    ]
-    parts = []
-    for unit in units:
-        part = _queue_filtered(
-            Dossier.objects.exclude(step=Step.DRAFT).filter(unit),
-            user=user,
-            filters=filters or {},
-            now=now,
-        )
-        parts.append(refine(part) if refine is not None else part)
-    return QueueListing(parts, now)
+        return QueueListing(list, now)
+
+    def build_parts() -> list[QuerySet]:
+        competent = Q(competent_agency_id__in=ids)
+        holding = Q(current_unit_id__in=ids)
+        units = [
+            competent,
+            holding & ~competent & HELD_ELSEWHERE,
+            Q(receiving_unit_id__in=ids) & ~competent & ~holding & RECEIVED_ELSEWHERE,
+        ]
+        parts = []
+        for unit in units:
+            part = _queue_filtered(
+                Dossier.objects.exclude(step=Step.DRAFT).filter(unit),
+                user=user,
+                filters=filters or {},
+                now=now,
+            )
+            parts.append(refine(part) if refine is not None else part)
+        return parts
+
+    key = None
+    if scope is not None:
+        if (filters or {}).get("assigned_to_me"):
+            scope = f"{scope}|officer={user.pk}"
+        key = queue_cache.listing_key(ids, scope)
+    return QueueListing(build_parts, now, key)
 
 
 # What a staff view of one dossier reads with it: joined in the dossier's query. The three units

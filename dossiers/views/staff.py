@@ -279,16 +279,16 @@ def register_export(request):
 
 
 # --- queue ------------------------------------------------------------------------------------
-def _badges(dossiers, now) -> None:
-    """Mark overdue dossiers and those due within one working day (no queries)."""
+def _badges(rows: selectors.QueueRows, now) -> None:
+    """Mark overdue dossiers and those due within one working day, from the page's entries (no
+    queries; the rows, when read, carry them)."""
     soon = worktime.add_working_days(now, 1)
-    for dossier in dossiers:
-        open_ = dossier.status in (Status.ACCEPTED, Status.PROCESSING) and dossier.due_at
-        dossier.badge = ""
-        if open_ and dossier.due_at < now:
-            dossier.badge = "overdue"
-        elif open_ and dossier.due_at <= soon:
-            dossier.badge = "due_soon"
+    for pk, due_at, status, _finished in rows.entries:
+        if status in (Status.ACCEPTED, Status.PROCESSING) and due_at:
+            if due_at < now:
+                rows.badges[pk] = "overdue"
+            elif due_at <= soon:
+                rows.badges[pk] = "due_soon"
 
 
 @login_required
@@ -298,6 +298,9 @@ def queue(request):
     status = request.GET.get("status", "")
     filters = {"status": _as_id(status)} if _as_id(status) is not None else {}
     filterset = DossierQueueFilter(request.GET or None, queryset=Dossier.objects.none())
+    params = request.GET.copy()
+    params.pop("trang", None)
+    querystring = params.urlencode()
     if filterset.is_bound and not filterset.is_valid():
         dossiers = []
     else:
@@ -305,20 +308,22 @@ def queue(request):
             user=request.user,
             filters=filters,
             refine=filterset.filter_queryset if filterset.is_bound else None,
+            scope=querystring,  # all that the filters read
         )
     paginator = Paginator(dossiers, QUEUE_PER_PAGE)
     page = paginator.get_page(request.GET.get("trang"))
-    _badges(page.object_list, timezone.now())
-    params = request.GET.copy()
-    params.pop("trang", None)
+    rows = page.object_list
+    if isinstance(rows, selectors.QueueRows):
+        _badges(rows, timezone.now())
     return render(
         request,
         "dossiers/staff/queue.html",
         {
             "filter": filterset,
             "page_obj": page,
-            "dossiers": page.object_list,
-            "querystring": params.urlencode(),
+            "dossiers": rows,
+            "rows_key": getattr(rows, "fragment_key", lambda: None)(),
+            "querystring": querystring,
         },
     )
 

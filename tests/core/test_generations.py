@@ -15,9 +15,21 @@ def test_a_token_stays_until_replaced():
     assert generations.current("test:gen") != first
 
 
+def test_many_tokens_read_and_replaced_together():
+    single = generations.current("test:a")
+    first = generations.current_many(["test:a", "test:b", "test:c"])
+    assert first[0] == single and len(set(first)) == 3
+    assert generations.current_many(["test:a", "test:b", "test:c"]) == first
+    assert generations.current("test:b") == first[1]
+    generations.replace_many(["test:b", "test:c"])
+    again = generations.current_many(["test:a", "test:b", "test:c"])
+    assert again[0] == first[0] and again[1] != first[1] and again[2] != first[2]
+
+
 def test_without_the_cache_every_read_is_a_new_token(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert generations.current("test:gen") != generations.current("test:gen")
+    assert generations.current_many(["test:gen"]) != generations.current_many(["test:gen"])
 
 
 @pytest.mark.django_db

@@ -1,0 +1,98 @@
+"""The staff queue, kept in the shared cache for as long as nothing it lists can have changed.
+
+A unit's queue changes in two ways:
+- a dossier that names the unit (as its competent agency, holding unit or receiving unit,
+  before or after the change) is saved or deleted: each unit has a generation token
+  (core.generations), replaced on every such save or delete, at once and after the commit;
+- time passes a running dossier's due moment, and it moves up among the overdue: a listing is
+  kept only until the next due moment among the running dossiers it covers
+  (selectors.QueueListing).
+Listings are keyed by their units' tokens, the catalogue's (the text filter reads procedure
+names) and the agencies' (rows show unit names), and kept MAX_AGE seconds at most: that bounds
+what a write sending no signal (a bulk update) or made while the cache was down could leave.
+Nothing is read or kept inside a transaction: its own uncommitted rows must be seen by it and
+by nobody else. A restore or a bulk load replaces EPOCH_KEY, retiring every listing at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+
+from agencies import selectors as agency_selectors
+from core import generations
+from procedures import selectors as procedure_selectors
+
+logger = logging.getLogger(__name__)
+
+UNIT_KEY = "dossiers:unit:{}"
+EPOCH_KEY = "dossiers:queue:epoch"
+MAX_AGE = 300  # seconds
+generations.WATCHED.add(EPOCH_KEY)  # replaced by generations.replace_all() after a restore
+
+
+def listing_key(unit_ids, scope: str) -> str | None:
+    """The cache key of the listing of `unit_ids` narrowed by `scope` (the filters, as a
+    string), under the current tokens; None when it must not be cached (in a transaction)."""
+    if transaction.get_connection().in_atomic_block:
+        return None
+    units = sorted(unit_ids)
+    tokens = generations.current_many(
+        [
+            EPOCH_KEY,
+            procedure_selectors.GENERATION_KEY,
+            agency_selectors.GENERATION_KEY,
+            *(UNIT_KEY.format(unit) for unit in units),
+        ]
+    )
+    digest = hashlib.sha1(repr((units, tokens, scope)).encode(), usedforsecurity=False)
+    return f"dossiers:queue:{digest.hexdigest()}"
+
+
+def get(key: str, now: datetime.datetime):
+    """What put() kept under `key`, if it still holds at `now`; else None."""
+    try:
+        held = cache.get(key)
+    except Exception:  # a cache outage costs a rebuild, never the page
+        logger.warning("queue cache unavailable", exc_info=True)
+        return None
+    if held is None or held[0] <= now:
+        return None
+    return held[1]
+
+
+def put(key: str, value, *, until: datetime.datetime, now: datetime.datetime) -> None:
+    """Keep `value` under `key` while it holds: until `until` and at most MAX_AGE seconds."""
+    seconds = int(min(MAX_AGE, (until - now).total_seconds()))
+    if seconds < 1:
+        return
+    try:
+        cache.set(key, (until, value), seconds)
+    except Exception:
+        logger.warning("queue cache unavailable", exc_info=True)
+
+
+def forget_all() -> None:
+    """Retire every kept listing (after a bulk write that sent no signal)."""
+    generations.replace_now_and_on_commit(EPOCH_KEY)
+
+
+# --- invalidation -----------------------------------------------------------------------------
+_UNIT_COLUMNS = ("competent_agency_id", "current_unit_id", "receiving_unit_id")
+
+
+def dossier_changed(sender, instance, **kwargs) -> None:
+    """post_save / post_delete of a Dossier: replace the tokens of every unit it names or named.
+    A draft that stays a draft is in no queue."""
+    # Dossier.from_db noted what the row held when read (nothing for a new dossier)
+    loaded_step, loaded_units = getattr(instance, "_loaded_queue_state", (None, ()))
+    if instance.is_draft and loaded_step in (None, instance.step):
+        return
+    units = {instance.__dict__.get(column) for column in _UNIT_COLUMNS} | set(loaded_units)
+    units.discard(None)
+    if units:
+        generations.replace_many_now_and_on_commit(UNIT_KEY.format(unit) for unit in units)
