@@ -72,7 +72,7 @@ format: setup
 
 # Regenerate both catalogues from the source (msgids are Vietnamese) and compile them.
 messages: setup
-	$(BIN)/python manage.py makemessages -l en -l vi --no-obsolete --ignore=.venv --ignore=static --ignore=node_modules
+	$(BIN)/python manage.py makemessages -l en -l vi --no-obsolete --ignore=.venv --ignore=static --ignore=node_modules --ignore=tests --ignore=var
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 worker: setup

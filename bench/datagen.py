@@ -310,9 +310,9 @@ class Generator:
         self.step("scoring", self.scoring)
         self.step("surveys", self.surveys)
         self.step("analyze", self.analyze)
-        from dossiers import queue_cache
+        from dossiers import signals
 
-        queue_cache.forget_all()  # bulk inserts sent no signal: no queue kept from before
+        signals.bulk_written()  # bulk inserts sent no signal: nothing kept from before
         log(self.stdout, f"total {time.perf_counter() - t0:.1f} s")
 
     # --- agencies --------------------------------------------------------------------------

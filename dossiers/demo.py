@@ -29,7 +29,7 @@ from agencies import worktime
 from agencies.models import Agency
 from procedures.models import ProcedureCase, ProcedureVersion
 
-from . import deadlines, queue_cache
+from . import deadlines, signals
 from .models import (
     Channel,
     Dossier,
@@ -424,7 +424,7 @@ def seed(stdout=None, *, total: int = TOTAL, now: datetime.datetime | None = Non
                 )
             )
     _write(plans, stdout=stdout)
-    queue_cache.forget_all()  # written in bulk: no save signal refreshed the queues
+    signals.bulk_written()  # no save signal refreshed the queues and records
 
 
 def _write(plans: list[_Plan], *, stdout) -> None:

@@ -267,7 +267,7 @@ class Dossier(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # the step and units as read: a save that moves the dossier away from a unit must
-        # refresh that unit's queue too (dossiers.queue_cache.dossier_changed)
+        # refresh that unit's queue too (dossiers.queue_cache.unit_keys_of)
         loaded = instance.__dict__
         instance._loaded_queue_state = (
             loaded.get("step"),

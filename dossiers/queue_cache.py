@@ -3,7 +3,8 @@
 A unit's queue changes in two ways:
 - a dossier that names the unit (as its competent agency, holding unit or receiving unit,
   before or after the change) is saved or deleted: each unit has a generation token
-  (core.generations), replaced on every such save or delete, at once and after the commit;
+  (core.generations), replaced on every such save or delete, at once and after the commit
+  (dossiers.signals);
 - time passes a running dossier's due moment, and it moves up among the overdue: a listing is
   kept only until the next due moment among the running dossiers it covers
   (selectors.QueueListing).
@@ -76,23 +77,17 @@ def put(key: str, value, *, until: datetime.datetime, now: datetime.datetime) ->
         logger.warning("queue cache unavailable", exc_info=True)
 
 
-def forget_all() -> None:
-    """Retire every kept listing (after a bulk write that sent no signal)."""
-    generations.replace_now_and_on_commit(EPOCH_KEY)
-
-
 # --- invalidation -----------------------------------------------------------------------------
 _UNIT_COLUMNS = ("competent_agency_id", "current_unit_id", "receiving_unit_id")
 
 
-def dossier_changed(sender, instance, **kwargs) -> None:
-    """post_save / post_delete of a Dossier: replace the tokens of every unit it names or named.
-    A draft that stays a draft is in no queue."""
+def unit_keys_of(instance) -> list[str]:
+    """The tokens a save or delete of this dossier replaces: those of every unit it names or
+    named. None for a draft that stays a draft (it is in no queue)."""
     # Dossier.from_db noted what the row held when read (nothing for a new dossier)
     loaded_step, loaded_units = getattr(instance, "_loaded_queue_state", (None, ()))
     if instance.is_draft and loaded_step in (None, instance.step):
-        return
+        return []
     units = {instance.__dict__.get(column) for column in _UNIT_COLUMNS} | set(loaded_units)
     units.discard(None)
-    if units:
-        generations.replace_many_now_and_on_commit(UNIT_KEY.format(unit) for unit in units)
+    return [UNIT_KEY.format(unit) for unit in sorted(units)]

@@ -32,7 +32,7 @@ from core.text import parse_id
 from procedures.models import ProcedureCase, ProcedureVersion
 from reports import services as report_services
 
-from .. import pdf, selectors, services, workflow
+from .. import page_cache, pdf, selectors, services, workflow
 from ..forms.staff import (
     ACTION_FORMS,
     DeskIntakeForm,
@@ -386,13 +386,21 @@ def available_actions(dossier: Dossier, user) -> list[str]:
 
 def _open_action(request, actions: list[str], bound) -> str:
     """The action whose form the page shows open: the one just posted, the one asked for with
-    ?thao-tac= (the no-JavaScript way to open another form), else the first."""
+    ?thao-tac= (the no-JavaScript way to open another form), else the first when it is only a
+    confirmation; the others load as the officer opens them."""
     if bound is not None and bound.action in actions:
         return bound.action
     wanted = request.GET.get(OPEN_PARAM, "")
     if wanted in actions:
         return wanted
-    return actions[0] if actions else ""
+    if actions and _is_confirmation(ACTION_FORMS[actions[0]]):
+        return actions[0]  # one click for a first action that asks nothing (e.g. accept)
+    return ""
+
+
+def _is_confirmation(form_class) -> bool:
+    """A form that is only its button: nothing to fill in but the hidden revision."""
+    return all(field.widget.is_hidden for field in form_class.base_fields.values())
 
 
 def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
@@ -417,6 +425,10 @@ def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
         "dossiers/staff/detail.html",
         {
             "dossier": dossier,
+            # the record (details, papers, timeline) is rendered once per state of the dossier;
+            # its querysets are only read when it is rendered
+            "record_key": page_cache.record_key(dossier.pk),
+            "record_seconds": page_cache.RECORD_SECONDS,
             "attachments": attachments,
             "events": selectors.timeline(dossier=dossier),
             "supplements": (

@@ -213,8 +213,12 @@ def test_the_page_renders_only_the_open_form_and_links_the_others(client, world)
     client.force_login(world.leader)
     url = reverse("dossiers:staff_detail", args=[dossier.code])
     html = client.get(url).content.decode()
-    assert 'name="supplement-reason"' in html  # the first action is open
-    assert 'name="hand_over-to_unit"' not in html and 'name="assign-officer"' not in html
+    assert (
+        "<details" in html
+        and '<details class="card mb-2 staff-action" id="thao-tac-supplement">' in html
+    )
+    assert " open>" not in html  # the first form asks for input: it loads when opened
+    assert 'name="supplement-reason"' not in html and 'name="hand_over-to_unit"' not in html
     panel = reverse("dossiers:staff_action", args=[dossier.code, "assign"])
     assert f'hx-get="{panel}?rev={dossier.revision}"' in html
     assert 'href="?thao-tac=assign#thao-tac-assign"' in html  # without JavaScript
@@ -223,9 +227,20 @@ def test_the_page_renders_only_the_open_form_and_links_the_others(client, world)
     assert 'name="assign-officer"' in html and "Phạm Văn Chuyên Viên" in html
     assert 'name="supplement-reason"' not in html
     assert '<details class="card mb-2 staff-action" id="thao-tac-assign" open>' in html
-    # an action the state does not offer opens the first form, as without the parameter
+    # an action the state does not offer opens nothing, as without the parameter
     html = client.get(url, {"thao-tac": "accept"}).content.decode()
-    assert 'name="supplement-reason"' in html and 'name="accept-revision"' not in html
+    assert " open>" not in html and 'name="accept-revision"' not in html
+
+
+def test_a_first_action_that_only_confirms_is_open(client, world):
+    dossier = DossierFactory(
+        status=Status.SUBMITTED, receiving_unit=world.desk_unit, competent_agency=world.agency
+    )
+    client.force_login(world.desk)
+    html = client.get(reverse("dossiers:staff_detail", args=[dossier.code])).content.decode()
+    assert '<details class="card mb-2 staff-action" id="thao-tac-accept" open>' in html
+    assert 'name="accept-revision"' in html  # "Tiếp nhận" in one click
+    assert 'name="supplement-reason"' not in html
 
 
 def test_a_panel_loads_its_form_and_the_form_acts(client, world):

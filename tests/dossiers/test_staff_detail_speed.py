@@ -62,9 +62,9 @@ class _OldHandOverForm(HandOverForm):
 
 
 # user, memberships (the session comes from the cache), dossier, its units, audit (savepoint,
-# insert, release: a test runs in a transaction; one INSERT otherwise), the documents of the
-# supplement form (the one open form), attachments, events (+ supplement requests if any)
-PAGE_QUERIES = 10
+# insert, release: a test runs in a transaction; one INSERT otherwise), attachments, events
+# (+ supplement requests if any); no action form is open (the first one asks for input)
+PAGE_QUERIES = 9
 
 
 def test_the_page_runs_a_constant_number_of_queries(client, world, django_assert_num_queries):
