@@ -1,4 +1,4 @@
-"""Template tags of the base layout: role-aware navigation and the footer visit counters."""
+"""Template tags of the base layout: role-aware navigation, the footer and its visit counters."""
 
 import logging
 import time
@@ -6,6 +6,8 @@ import unicodedata
 
 from django import template
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from core import navigation, selectors
@@ -43,6 +45,35 @@ def visit_counters():
     if seconds > 0:
         _memo = (now + seconds, stats)
     return {"stats": stats}
+
+
+# The footer is the same for every visitor (its links are the public menu, which everyone sees;
+# its counters are the memo above): rendered by this process once per language for as long as
+# the counters are reused.
+_footers: dict[str, tuple[float, str]] = {}
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    seconds = getattr(settings, "VISIT_COUNTERS_MEMO_SECONDS", 5)
+    language = translation.get_language()
+    now = time.monotonic()
+    held = _footers.get(language)
+    if seconds > 0 and held is not None and now < held[0]:
+        return held[1]
+    html = render_to_string(
+        "includes/footer.html",
+        {
+            "links": navigation.build_links(
+                navigation.PUBLIC_NAV, AnonymousUser(), held_roles=set()
+            ),
+            "PORTAL_NAME": context.get("PORTAL_NAME"),
+            "PORTAL_OWNER": context.get("PORTAL_OWNER"),
+        },
+    )
+    if seconds > 0:
+        _footers[language] = (now + seconds, html)
+    return html
 
 
 @register.simple_tag

@@ -213,6 +213,7 @@ def test_the_footer_reuses_its_figures_for_a_few_seconds(client, settings, monke
 
     settings.VISIT_COUNTERS_MEMO_SECONDS = 5
     monkeypatch.setattr(portal, "_memo", None)
+    monkeypatch.setattr(portal, "_footers", {})
     reads = []
     real = selectors.visit_stats
     monkeypatch.setattr(selectors, "visit_stats", lambda: reads.append(1) or real())
@@ -224,3 +225,35 @@ def test_the_footer_reuses_its_figures_for_a_few_seconds(client, settings, monke
     clock[0] += 6
     client.get("/")
     assert len(reads) == 2
+
+
+@pytest.mark.django_db
+def test_the_footer_is_rendered_once_per_language_while_its_figures_hold(settings, monkeypatch):
+    from django.template import Context
+    from django.utils import translation
+
+    from core.templatetags import portal
+
+    settings.VISIT_COUNTERS_MEMO_SECONDS = 5
+    monkeypatch.setattr(portal, "_memo", None)
+    monkeypatch.setattr(portal, "_footers", {})
+    clock = [1000.0]
+    monkeypatch.setattr(portal, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    renders = []
+    real = portal.render_to_string
+    monkeypatch.setattr(
+        portal, "render_to_string", lambda *a, **k: renders.append(1) or real(*a, **k)
+    )
+    context = Context({"PORTAL_NAME": "Cổng CCHC", "PORTAL_OWNER": "Sở Nội vụ"})
+    with translation.override("vi"):
+        vi = portal.site_footer(context)
+        assert portal.site_footer(context) == vi
+    with translation.override("en"):
+        en = portal.site_footer(context)
+    assert len(renders) == 2 and vi != en
+    assert "Sở Nội vụ" in vi and 'href="/thu-tuc/"' in vi  # the public menu's links
+    assert "Tra cứu hồ sơ" in vi and "Tổng lượt truy cập" in vi
+    clock[0] += 6  # the counters are read again: so is the footer
+    with translation.override("vi"):
+        portal.site_footer(context)
+    assert len(renders) == 3
