@@ -18,6 +18,23 @@ def generation() -> str:
     return generations.current(GENERATION_KEY)
 
 
+# the whole registry (≈ 1,000 rows), kept by each process per agencies generation
+_REGISTRY = generations.ProcessCopy(GENERATION_KEY)
+
+
+def by_ids(ids) -> dict[int, Agency]:
+    """The agencies `ids` from this process's copy of the registry, no query while it holds
+    (inside a transaction they are read afresh). The instances are shared by the requests of
+    the process: read them, never change them."""
+    wanted = set(ids) - {None}
+    if not wanted:
+        return {}
+    registry = _REGISTRY.get(lambda: Agency.objects.in_bulk())
+    if not wanted <= registry.keys():  # one created since the copy (its token change lost)
+        registry = Agency.objects.in_bulk(wanted)
+    return {pk: registry[pk] for pk in wanted if pk in registry}
+
+
 GROUP_ORDER = ("province", "departments", "service_centres", "districts", "communes", "others")
 GROUP_LABELS = {
     "province": _("Ủy ban nhân dân cấp tỉnh"),

@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 
 from accounts.models import Role
 from accounts.permissions import agency_ids_with
+from agencies import selectors as agency_selectors
 from agencies.models import Agency
 from procedures.selectors import HEAVY_COLUMNS
 
@@ -468,9 +469,7 @@ def get_for_staff(*, user, code: str, page: bool = False) -> Dossier:
         dossier, staff_agency_ids(user)
     ):
         raise Http404
-    units = Agency.objects.in_bulk(
-        {getattr(dossier, f"{name}_id") for name in _STAFF_UNITS} - {None}
-    )
+    units = agency_selectors.by_ids(getattr(dossier, f"{name}_id") for name in _STAFF_UNITS)
     for name in _STAFF_UNITS:
         unit_id = getattr(dossier, f"{name}_id")
         if unit_id is not None:

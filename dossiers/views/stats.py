@@ -11,6 +11,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import roles_of
-from agencies.models import Agency
+from agencies import selectors as agency_selectors
 
 from .. import statistics
 from ..forms.stats import DrilldownForm, StatsForm, agency_choices, render_options
@@ -265,7 +266,10 @@ def stats(request):
         "form_seconds": CHOICES_CACHE_SECONDS if _cache_on() else 0,
     }
     if form.is_valid():
-        agency = Agency.objects.get(pk=form.cleaned_data["agency"])
+        agency_id = int(form.cleaned_data["agency"])
+        agency = agency_selectors.by_ids([agency_id]).get(agency_id)
+        if agency is None:  # removed since the form was offered
+            raise Http404
         period = form.cleaned_data["period"]
         include_children = form.cleaned_data["children"] == "1"
         result = statistics.cached_report(
