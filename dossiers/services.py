@@ -52,12 +52,13 @@ def _now() -> datetime.datetime:
     return timezone.now()
 
 
-def _lock(dossier: Dossier) -> Dossier:
-    return (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("receiving_unit", "competent_agency", "current_unit", "case")
-        .get(pk=dossier.pk)
-    )
+_LOCK_RELATED = ("receiving_unit", "competent_agency", "current_unit", "case")
+
+
+def _lock(dossier: Dossier, related=_LOCK_RELATED) -> Dossier:
+    """The dossier's row, locked until the transaction ends, with `related` joined."""
+    qs = Dossier.objects.select_for_update(of=("self",))
+    return (qs.select_related(*related) if related else qs).get(pk=dossier.pk)
 
 
 def _sync(target: Dossier, source: Dossier) -> Dossier:
@@ -65,7 +66,18 @@ def _sync(target: Dossier, source: Dossier) -> Dossier:
     target.__dict__.update(
         {k: v for k, v in source.__dict__.items() if k != "_state" and not k.startswith("_")}
     )
-    target._state.fields_cache = dict(source._state.fields_cache)
+    fields_cache = dict(source._state.fields_cache)
+    for name, related in target._state.fields_cache.items():
+        # a relation the locked copy did not join stays cached while it is still the same row
+        attname = getattr(Dossier._meta.get_field(name), "attname", None)
+        if (
+            name not in fields_cache
+            and related is not None
+            and attname is not None
+            and related.pk == source.__dict__.get(attname)
+        ):
+            fields_cache[name] = related
+    target._state.fields_cache = fields_cache
     return target
 
 
@@ -285,7 +297,9 @@ def add_attachment(
     open dossier (a scan at the desk is marked digitised).
     """
     with transaction.atomic():
-        d = _lock(dossier)
+        # no relation joined: a citizen's upload reads none (a staff actor's role check reads
+        # the units it needs), and a submission uploads several files, one lock each
+        d = _lock(dossier, related=())
         is_applicant = d.applicant_user_id is not None and d.applicant_user_id == user.pk
         if role == DossierAttachment.Role.RESULT:
             raise WorkflowError(_("Kết quả giải quyết được đính kèm bằng chức năng riêng."))

@@ -5,9 +5,12 @@ Views only authenticate, check the applicant owns the dossier (through the selec
 validate forms; every write goes through `dossiers.services`.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -220,8 +223,24 @@ def submit(request, code: str):
             messages.error(request, _message(exc))
         else:
             return redirect("dossiers:citizen_draft_details", public_id=dossier.public_id)
-    context.update({"form": form, "single_case": case_count == 1})
+    context.update(
+        {
+            "form": form,
+            "single_case": case_count == 1,
+            "fields_key": _start_fields_key(form, version),
+        }
+    )
     return render(request, "dossiers/citizen/start.html", context)
+
+
+def _start_fields_key(form, version) -> str | None:
+    """The start form's fields, unbound, show only the version's cases and today's competent
+    agencies: rendered once per version, day and catalogue generation (which agency changes
+    replace too). None for a bound form or inside a transaction: rendered each time."""
+    if form.is_bound or transaction.get_connection().in_atomic_block:
+        return None
+    state = (version.pk, timezone.localdate(), procedure_selectors.catalogue_generation())
+    return hashlib.sha1(repr(state).encode(), usedforsecurity=False).hexdigest()
 
 
 @login_required

@@ -286,3 +286,20 @@ def test_agency_not_implementing_the_procedure_is_refused(citizen_client, world)
     assert response.status_code == 200
     assert "Cơ quan đã chọn không thực hiện thủ tục này." in response.content.decode()
     assert not Dossier.objects.exists()
+
+
+def test_an_upload_keeps_the_relations_the_page_read(world, django_assert_num_queries):
+    from dossiers import selectors, services
+
+    draft = services.create_draft(
+        user=world.citizen, case=world.case, competent_agency=world.agency
+    )
+    dossier = selectors.get_for_citizen(user=world.citizen, public_id=draft.public_id)
+    services.add_attachment(
+        dossier=dossier, user=world.citizen, file=pdf(), required_document=world.mandatory
+    )
+    assert dossier.revision == Dossier.objects.get(pk=dossier.pk).revision  # synced
+    with django_assert_num_queries(0):  # still cached: the upload's lock joined none of them
+        assert dossier.case.pk == world.case.pk
+        assert dossier.competent_agency.name == world.agency.name
+        assert dossier.procedure_version.procedure.code == world.version.procedure.code
