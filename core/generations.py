@@ -48,14 +48,16 @@ def current(key: str) -> str:
 
 
 def current_many(keys: list[str]) -> list[str]:
-    """The tokens of `keys`, in order, in one read (two when some were never stored)."""
+    """The tokens of `keys`, in order, in one read (and one write for those never stored, e.g.
+    the units of a province-wide scope on its first view). A missing token is set, not added:
+    should another process set one at the same moment, the loser's copies are only never read
+    again — a token is never kept across a change."""
     try:
         found = cache.get_many(keys)
-        missing = [key for key in keys if found.get(key) is None]
-        for key in missing:
-            cache.add(key, uuid.uuid4().hex, None)
-        if missing:
-            found.update(cache.get_many(missing))
+        fresh = {key: uuid.uuid4().hex for key in keys if found.get(key) is None}
+        if fresh:
+            cache.set_many(fresh, None)
+            found.update(fresh)
     except Exception:
         logger.warning("generations %s unavailable", keys, exc_info=True)
         found = {}

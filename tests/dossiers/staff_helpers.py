@@ -4,8 +4,10 @@ import datetime
 from dataclasses import dataclass
 
 from accounts.models import Role
+from dossiers.models import Status
 from procedures.models import ProcedureAgency, RequiredDocument
 from tests.dossiers.factories import (
+    DossierFactory,
     ProcedureCaseFactory,
     ProcedureVersionFactory,
     RequiredDocumentFactory,
@@ -64,6 +66,16 @@ def build_world() -> World:
         case,
         form_doc,
         birth_doc,
+    )
+
+
+def at_agency(world: World, **kwargs):
+    """A dossier received at the desk and held by its competent agency (processing unless
+    `status` says otherwise)."""
+    kwargs.setdefault("status", Status.PROCESSING)
+    kwargs.setdefault("current_unit", world.agency)
+    return DossierFactory(
+        receiving_unit=world.desk_unit, competent_agency=world.agency, case=world.case, **kwargs
     )
 
 

@@ -16,7 +16,7 @@ from core import generations
 from dossiers import queue_cache, services, signals
 from dossiers.models import Dossier, Status
 from tests.dossiers.factories import DossierFactory
-from tests.dossiers.staff_helpers import build_world
+from tests.dossiers.staff_helpers import at_agency, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 QUEUE = reverse("dossiers:queue")
@@ -25,14 +25,6 @@ QUEUE = reverse("dossiers:queue")
 @pytest.fixture
 def world():
     return build_world()
-
-
-def _dossier(world, **kwargs):
-    kwargs.setdefault("status", Status.PROCESSING)
-    kwargs.setdefault("current_unit", world.agency)
-    return DossierFactory(
-        receiving_unit=world.desk_unit, competent_agency=world.agency, case=world.case, **kwargs
-    )
 
 
 def _rows_html(response) -> str:
@@ -45,7 +37,7 @@ def _codes(response) -> list[str]:
 
 
 def test_a_repeated_view_reads_no_dossier_and_shows_the_same_rows(client, world):
-    first, second = _dossier(world), _dossier(world)
+    first, second = at_agency(world), at_agency(world)
     client.force_login(world.officer)
     cold = client.get(QUEUE)
     assert _codes(cold) == [first.code, second.code]
@@ -59,7 +51,7 @@ def test_a_repeated_view_reads_no_dossier_and_shows_the_same_rows(client, world)
 
 
 def test_a_dossier_handed_over_arrives_and_leaves_at_once(client, world):
-    dossier = _dossier(world)
+    dossier = at_agency(world)
     client.force_login(world.other_officer)
     assert _codes(client.get(QUEUE)) == []  # kept in the cache now
     services.hand_over(dossier=dossier, by=world.leader, to_unit=world.other_agency)
@@ -70,7 +62,7 @@ def test_a_dossier_handed_over_arrives_and_leaves_at_once(client, world):
 
 
 def test_an_assignment_shows_on_the_next_view(client, world):
-    dossier = _dossier(world)
+    dossier = at_agency(world)
     client.force_login(world.leader)
     assert world.officer.full_name not in _rows_html(client.get(QUEUE))
     services.assign(dossier=dossier, by=world.leader, officer=world.officer)
@@ -80,10 +72,10 @@ def test_an_assignment_shows_on_the_next_view(client, world):
 def test_a_due_moment_passing_reorders_the_queue(client, world, time_machine):
     now = timezone.now()
     time_machine.move_to(now, tick=False)
-    paused = _dossier(
+    paused = at_agency(
         world, status=Status.WAITING_SUPPLEMENT, due_at=now - datetime.timedelta(days=1)
     )
-    running = _dossier(world, due_at=now + datetime.timedelta(minutes=1))
+    running = at_agency(world, due_at=now + datetime.timedelta(minutes=1))
     client.force_login(world.officer)
     before = client.get(QUEUE)
     assert _codes(before) == [paused.code, running.code]  # paused: not overdue, due earlier
@@ -96,7 +88,7 @@ def test_a_due_moment_passing_reorders_the_queue(client, world, time_machine):
 
 
 def test_a_bulk_write_is_seen_once_announced(client, world):
-    dossier = _dossier(world, applicant_name="Nguyễn Văn Cũ")
+    dossier = at_agency(world, applicant_name="Nguyễn Văn Cũ")
     client.force_login(world.officer)
     assert "Nguyễn Văn Cũ" in _rows_html(client.get(QUEUE))
     Dossier.objects.filter(pk=dossier.pk).update(applicant_name="Trần Thị Mới")  # no signal
@@ -115,5 +107,5 @@ def test_a_draft_changing_touches_no_queue(world):
     draft.summary = "Sửa nháp"
     draft.save()
     assert generations.current(key) == before
-    _dossier(world)  # a dossier that is in the queue
+    at_agency(world)  # a dossier that is in the queue
     assert generations.current(key) != before

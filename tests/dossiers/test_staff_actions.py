@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dossiers.models import Apology, Dossier, DossierEvent, Refusal, Status, Step
 from tests.dossiers.factories import PDF_BYTES, DossierFactory
-from tests.dossiers.staff_helpers import build_world
+from tests.dossiers.staff_helpers import at_agency, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -192,16 +192,6 @@ def test_unknown_action_is_404(client, world):
 
 
 # --- action forms load on demand ----------------------------------------------------------
-def _processing_at_agency(world):
-    return DossierFactory(
-        status=Status.PROCESSING,
-        receiving_unit=world.desk_unit,
-        competent_agency=world.agency,
-        current_unit=world.agency,
-        case=world.case,
-    )
-
-
 def _panel(client, dossier, action, *, htmx=True, **params):
     url = reverse("dossiers:staff_action", args=[dossier.code, action])
     headers = {"HX-Request": "true"} if htmx else {}
@@ -209,7 +199,7 @@ def _panel(client, dossier, action, *, htmx=True, **params):
 
 
 def test_the_page_renders_only_the_open_form_and_links_the_others(client, world):
-    dossier = _processing_at_agency(world)
+    dossier = at_agency(world)
     client.force_login(world.leader)
     url = reverse("dossiers:staff_detail", args=[dossier.code])
     html = client.get(url).content.decode()
@@ -244,7 +234,7 @@ def test_a_first_action_that_only_confirms_is_open(client, world):
 
 
 def test_a_panel_loads_its_form_and_the_form_acts(client, world):
-    dossier = _processing_at_agency(world)
+    dossier = at_agency(world)
     client.force_login(world.leader)
     response = _panel(client, dossier, "assign", rev=dossier.revision)
     assert response.status_code == 200
@@ -259,7 +249,7 @@ def test_a_panel_loads_its_form_and_the_form_acts(client, world):
 
 
 def test_a_panel_for_a_dossier_that_moved_on_asks_for_a_reload(client, world):
-    dossier = _processing_at_agency(world)
+    dossier = at_agency(world)
     client.force_login(world.leader)
     shown = dossier.revision
     act(client, dossier, "assign", **{"assign-officer": world.officer.pk})
@@ -272,7 +262,7 @@ def test_a_panel_for_a_dossier_that_moved_on_asks_for_a_reload(client, world):
 
 
 def test_without_javascript_a_panel_link_opens_the_page_with_that_form(client, world):
-    dossier = _processing_at_agency(world)
+    dossier = at_agency(world)
     client.force_login(world.leader)
     response = _panel(client, dossier, "assign", htmx=False)
     assert response.status_code == 302
@@ -281,7 +271,7 @@ def test_without_javascript_a_panel_link_opens_the_page_with_that_form(client, w
 
 
 def test_panels_are_scoped_like_the_page(client, world):
-    dossier = _processing_at_agency(world)
+    dossier = at_agency(world)
     client.force_login(world.other_officer)
     assert _panel(client, dossier, "assign").status_code == 404
     assert _panel(client, dossier, "no_such_action").status_code == 404

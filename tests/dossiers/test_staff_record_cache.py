@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dossiers import services
-from dossiers.models import Dossier, Status
-from tests.dossiers.factories import PDF_BYTES, DossierFactory
-from tests.dossiers.staff_helpers import build_world
+from dossiers.models import Dossier
+from tests.dossiers.factories import PDF_BYTES
+from tests.dossiers.staff_helpers import at_agency, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,13 +32,7 @@ def _page(client, dossier):
 
 @pytest.fixture
 def dossier(world):
-    return DossierFactory(
-        status=Status.PROCESSING,
-        receiving_unit=world.desk_unit,
-        competent_agency=world.agency,
-        current_unit=world.agency,
-        case=world.case,
-    )
+    return at_agency(world)
 
 
 def test_a_repeated_view_reads_no_paper_and_no_event(client, world, dossier):
