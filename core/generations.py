@@ -18,6 +18,7 @@ database replaces every watched token (`replace_all`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import uuid
@@ -62,6 +63,16 @@ def current_many(keys: list[str]) -> list[str]:
         logger.warning("generations %s unavailable", keys, exc_info=True)
         found = {}
     return [found.get(key) or uuid.uuid4().hex for key in keys]
+
+
+def derived_key(keys: list[str], *parts) -> str | None:
+    """A cache key for something built from the data behind `keys` and from `parts`: it
+    changes when any of their tokens is replaced. None inside a transaction, whose own
+    uncommitted rows must be seen by it and by nobody else: build afresh, keep nothing."""
+    if transaction.get_connection().in_atomic_block:
+        return None
+    state = repr((parts, current_many(keys)))
+    return hashlib.sha1(state.encode(), usedforsecurity=False).hexdigest()
 
 
 def replace(key: str) -> None:

@@ -12,10 +12,6 @@ replaces EPOCH_KEY, retiring every record at once.
 
 from __future__ import annotations
 
-import hashlib
-
-from django.db import transaction
-
 from agencies import selectors as agency_selectors
 from core import generations
 from procedures import selectors as procedure_selectors
@@ -29,15 +25,12 @@ generations.WATCHED.add(EPOCH_KEY)  # replaced by generations.replace_all() afte
 def record_key(dossier_pk: int) -> str | None:
     """The fragment key of the dossier's record under the current tokens; None when it must
     not be cached (in a transaction)."""
-    if transaction.get_connection().in_atomic_block:
-        return None
-    tokens = generations.current_many(
+    return generations.derived_key(
         [
             EPOCH_KEY,
             DOSSIER_KEY.format(dossier_pk),
             agency_selectors.GENERATION_KEY,
             procedure_selectors.GENERATION_KEY,
-        ]
+        ],
+        dossier_pk,
     )
-    digest = hashlib.sha1(repr((dossier_pk, tokens)).encode(), usedforsecurity=False)
-    return digest.hexdigest()

@@ -18,11 +18,9 @@ by nobody else. A restore or a bulk load replaces EPOCH_KEY, retiring every list
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 
 from django.core.cache import cache
-from django.db import transaction
 
 from agencies import selectors as agency_selectors
 from core import generations
@@ -39,19 +37,18 @@ generations.WATCHED.add(EPOCH_KEY)  # replaced by generations.replace_all() afte
 def listing_key(unit_ids, scope: str) -> str | None:
     """The cache key of the listing of `unit_ids` narrowed by `scope` (the filters, as a
     string), under the current tokens; None when it must not be cached (in a transaction)."""
-    if transaction.get_connection().in_atomic_block:
-        return None
     units = sorted(unit_ids)
-    tokens = generations.current_many(
+    key = generations.derived_key(
         [
             EPOCH_KEY,
             procedure_selectors.GENERATION_KEY,
             agency_selectors.GENERATION_KEY,
             *(UNIT_KEY.format(unit) for unit in units),
-        ]
+        ],
+        units,
+        scope,
     )
-    digest = hashlib.sha1(repr((units, tokens, scope)).encode(), usedforsecurity=False)
-    return f"dossiers:queue:{digest.hexdigest()}"
+    return None if key is None else f"dossiers:queue:{key}"
 
 
 def get(key: str, now: datetime.datetime):

@@ -144,9 +144,14 @@ def get_for_citizen(*, user, public_id) -> Dossier:
     )
     if not found:
         raise Http404
-    dossier = found[0]
-    units = agency_selectors.by_ids([dossier.competent_agency_id, dossier.receiving_unit_id])
-    for name in ("competent_agency", "receiving_unit"):
+    return _with_units(found[0], ("competent_agency", "receiving_unit"))
+
+
+def _with_units(dossier: Dossier, names) -> Dossier:
+    """The dossier with its unit relations `names` set from the process's copy of the agency
+    registry (no query while it holds)."""
+    units = agency_selectors.by_ids(getattr(dossier, f"{name}_id") for name in names)
+    for name in names:
         unit_id = getattr(dossier, f"{name}_id")
         if unit_id in units:
             Dossier._meta.get_field(name).set_cached_value(dossier, units[unit_id])
@@ -488,12 +493,7 @@ def get_for_staff(*, user, code: str, page: bool = False) -> Dossier:
         dossier, staff_agency_ids(user)
     ):
         raise Http404
-    units = agency_selectors.by_ids(getattr(dossier, f"{name}_id") for name in _STAFF_UNITS)
-    for name in _STAFF_UNITS:
-        unit_id = getattr(dossier, f"{name}_id")
-        if unit_id is not None:
-            Dossier._meta.get_field(name).set_cached_value(dossier, units[unit_id])
-    return dossier
+    return _with_units(dossier, _STAFF_UNITS)
 
 
 def _in_scope(dossier: Dossier, ids: set[int]) -> bool:

@@ -5,12 +5,9 @@ Views only authenticate, check the applicant owns the dossier (through the selec
 validate forms; every write goes through `dossiers.services`.
 """
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -22,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from agencies.models import Agency
-from core import audit
+from core import audit, generations
 from procedures import selectors as procedure_selectors
 from procedures.models import OnlineLevel, ProcedureCase, RequiredDocument
 
@@ -237,10 +234,11 @@ def _start_fields_key(form, version) -> str | None:
     """The start form's fields, unbound, show only the version's cases and today's competent
     agencies: rendered once per version, day and catalogue generation (which agency changes
     replace too). None for a bound form or inside a transaction: rendered each time."""
-    if form.is_bound or transaction.get_connection().in_atomic_block:
+    if form.is_bound:
         return None
-    state = (version.pk, timezone.localdate(), procedure_selectors.catalogue_generation())
-    return hashlib.sha1(repr(state).encode(), usedforsecurity=False).hexdigest()
+    return generations.derived_key(
+        [procedure_selectors.GENERATION_KEY], version.pk, timezone.localdate()
+    )
 
 
 @login_required

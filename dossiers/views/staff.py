@@ -313,8 +313,10 @@ def queue(request):
     paginator = Paginator(dossiers, QUEUE_PER_PAGE)
     page = paginator.get_page(request.GET.get("trang"))
     rows = page.object_list
+    rows_key = None  # an invalid filter lists nothing: a plain empty list
     if isinstance(rows, selectors.QueueRows):
         _badges(rows, timezone.now())
+        rows_key = rows.fragment_key()
     return render(
         request,
         "dossiers/staff/queue.html",
@@ -322,7 +324,7 @@ def queue(request):
             "filter": filterset,
             "page_obj": page,
             "dossiers": rows,
-            "rows_key": getattr(rows, "fragment_key", lambda: None)(),
+            "rows_key": rows_key,
             "querystring": querystring,
         },
     )

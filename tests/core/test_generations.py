@@ -78,3 +78,16 @@ def test_a_process_copy_lasts_while_its_token_vary_and_age_hold(monkeypatch):
         assert copy.get(build, vary="2026-11-29") == 5  # built afresh, not kept
     assert copy.get(build, vary="2026-11-29") == 4
     assert "test:copy" in generations.WATCHED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_derived_key_follows_its_tokens_and_is_none_in_a_transaction():
+    from django.db import transaction
+
+    key = generations.derived_key(["test:a", "test:b"], 7, "x")
+    assert key == generations.derived_key(["test:a", "test:b"], 7, "x")
+    assert key != generations.derived_key(["test:a", "test:b"], 8, "x")
+    generations.replace("test:b")
+    assert key != generations.derived_key(["test:a", "test:b"], 7, "x")
+    with transaction.atomic():
+        assert generations.derived_key(["test:a"], 7) is None
