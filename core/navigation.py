@@ -249,14 +249,21 @@ def build_links(
     return links
 
 
-def navigation_for(request) -> dict[str, list[NavLink]]:
+def navigation_for(request) -> dict:
     """All menus for one request: public, staff (by role) and the account menu."""
     user = request.user
     held = roles_of(user)
     path = request.path
+    public = build_links(PUBLIC_NAV, user, current_path=path, held_roles=held)
+    staff = build_links(STAFF_NAV, user, current_path=path, held_roles=held)
+    account = build_links(ACCOUNT_NAV, user, current_path=path, held_roles=held)
     return {
-        "public": build_links(PUBLIC_NAV, user, current_path=path, held_roles=held),
-        "staff": build_links(STAFF_NAV, user, current_path=path, held_roles=held),
-        "account": build_links(ACCOUNT_NAV, user, current_path=path, held_roles=held),
+        "public": public,
+        "staff": staff,
+        "account": account,
         "logout_url": safe_reverse("account_logout") if user.is_authenticated else None,
+        # what the rendered menus depend on besides the language (keys of the layout's {% memo %}):
+        # an entry is known by its URL name, which gives its label and icon
+        "menu_key": tuple((link.url_name, link.url, link.active) for link in public + staff),
+        "account_key": tuple((link.url_name, link.url, link.active) for link in account),
     }

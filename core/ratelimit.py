@@ -41,6 +41,14 @@ def exceeded(key: str, *, limit: int, window: int) -> bool:
     return count(key, window=window) >= limit
 
 
+def exceeded_with(key: str, *, limit: int, window: int, keys=()) -> tuple[bool, dict]:
+    """exceeded(), reading the cache entries `keys` in the same round trip: (exceeded,
+    {key: value} of those of `keys` found)."""
+    counter = _key(key, window)
+    found = cache.get_many([counter, *keys])
+    return int(found.pop(counter, 0) or 0) >= limit, found
+
+
 def reset(key: str, *, window: int) -> None:
     cache.delete(_key(key, window))
 

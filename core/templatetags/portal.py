@@ -1,4 +1,5 @@
-"""Template tags of the base layout: role-aware navigation, the footer and its visit counters."""
+"""Template tags of the base layout: role-aware navigation, the footer and its visit counters,
+and `{% memo %}` for the parts of the layout that are the same for every request."""
 
 import logging
 import time
@@ -7,7 +8,11 @@ import unicodedata
 from django import template
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import render_to_string
+from django.template.loader_tags import BlockNode
 from django.utils import translation
 
 from core import navigation, selectors
@@ -21,7 +26,14 @@ def portal_nav(context):
     """`{% portal_nav as nav %}`: nav.public, nav.staff, nav.account, nav.logout_url."""
     request = context.get("request")
     if request is None:
-        return {"public": [], "staff": [], "account": [], "logout_url": None}
+        return {
+            "public": [],
+            "staff": [],
+            "account": [],
+            "logout_url": None,
+            "menu_key": (),
+            "account_key": (),
+        }
     return navigation.navigation_for(request)
 
 
@@ -84,3 +96,109 @@ def language_choices():
         info = translation.get_language_info(code)
         choices.append((code, unicodedata.normalize("NFC", info["name_local"])))
     return choices
+
+
+# --- {% memo %} ---------------------------------------------------------------------------------
+# Parts of the layout (stylesheet links, the top bar, the brand, the menus) are the same for
+# every request with the same language and the same few values; rendering them again costs about
+# a millisecond a page. `{% memo "name" value… %}…{% endmemo %}` renders its block once per
+# process for each language and combination of values, and then serves the text it kept.
+#
+# The block must depend on nothing else: the names of per-request things (the request, the user,
+# the CSRF token, messages, permissions) are refused when the template is compiled, so a token or
+# a visitor's data can never be served to someone else. Memos are kept on the compiled node (a
+# reloaded template starts afresh), at most MEMO_LIMIT entries each, and dropped when a setting
+# changes (tests).
+MEMO_LIMIT = 256
+PER_REQUEST_NAMES = frozenset({"request", "user", "csrf_token", "messages", "perms", "form"})
+_memo_epoch = 0
+
+
+@receiver(setting_changed)
+def _forget_memos(**kwargs):
+    global _memo_epoch
+    _memo_epoch += 1
+
+
+class MemoNode(template.Node):
+    def __init__(self, name: str, vary: list, nodelist):
+        self.name = name
+        self.vary = vary
+        self.nodelist = nodelist
+        self.kept: dict[tuple, str] = {}
+        self.epoch = _memo_epoch
+
+    def render(self, context):
+        if self.epoch != _memo_epoch:
+            self.kept, self.epoch = {}, _memo_epoch
+        key = (translation.get_language(), *(value.resolve(context) for value in self.vary))
+        html = self.kept.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(self.kept) >= MEMO_LIMIT:
+                self.kept.clear()
+            self.kept[key] = html
+        return html
+
+
+def _expressions(node):
+    """The filter expressions a node resolves: its variable, loop sequence, condition operands,
+    tag arguments."""
+    found = []
+    for name in ("filter_expression", "sequence"):
+        if getattr(node, name, None) is not None:
+            found.append(getattr(node, name))
+    found.extend(getattr(node, "args", None) or ())
+    found.extend((getattr(node, "kwargs", None) or {}).values())
+    stack = [condition for condition, _nodes in getattr(node, "conditions_nodelists", ())]
+    while stack:
+        condition = stack.pop()
+        if condition is None:
+            continue
+        if hasattr(condition, "value"):  # a literal operand
+            found.append(condition.value)
+        stack.extend(getattr(condition, name, None) for name in ("first", "second"))
+    return found
+
+
+def _per_request_names(nodelist) -> set[str]:
+    """Per-request names a block uses. {% csrf_token %} counts as csrf_token, a tag that reads
+    the whole context as "context"."""
+    used = set()
+    for node in nodelist.get_nodes_by_type(template.Node):
+        if isinstance(node, CsrfTokenNode):
+            used.add("csrf_token")
+        if getattr(node, "takes_context", False):
+            used.add("context")
+        for expression in _expressions(node):
+            variables = [getattr(expression, "var", None)]
+            variables += [
+                arg for _func, args in getattr(expression, "filters", ()) for _l, arg in args
+            ]
+            for variable in variables:
+                lookups = getattr(variable, "lookups", None)
+                if lookups and lookups[0] in PER_REQUEST_NAMES:
+                    used.add(lookups[0])
+    return used
+
+
+@register.tag
+def memo(parser, token):
+    """`{% memo "name" value… %}…{% endmemo %}` (see above)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% memo %} needs a name.")
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(
+            f"{{% memo {bits[1]} %}} holds a {{% block %}}: pages override blocks, so the text "
+            "would differ from page to page."
+        )
+    used = _per_request_names(nodelist)
+    if used:
+        raise template.TemplateSyntaxError(
+            f"{{% memo {bits[1]} %}} uses per-request values ({', '.join(sorted(used))}); "
+            "render them outside the memo."
+        )
+    return MemoNode(bits[1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

@@ -10,7 +10,6 @@ would refuse it; strict-origin keeps both the secret private and CSRF protection
 The form posts, so a typed secret stays out of URLs.
 """
 
-from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -57,12 +56,20 @@ def track(request):
     context = {"form": form, "dossier": None, "not_found": False}
     if data is not None:
         key = _rate_key(request)
-        if ratelimit.exceeded(key, limit=FAILED_LIMIT, window=WINDOW_SECONDS):
-            return _limited(request)
+        # The lookup runs before the limit is read, so that the limit and the cached blocks of
+        # a found dossier come in one round trip; a blocked client still learns nothing.
+        dossier = None
         if form.is_valid():
             dossier = selectors.find_for_tracking(
                 code=form.cleaned_data["code"], secret=form.cleaned_data["secret"]
             )
+        blocks = _block_keys(dossier) if dossier is not None else {}
+        limited, found = ratelimit.exceeded_with(
+            key, limit=FAILED_LIMIT, window=WINDOW_SECONDS, keys=list(blocks.values())
+        )
+        if limited:
+            return _limited(request)
+        if form.is_valid():
             if dossier is None:
                 if not ratelimit.hit(key, limit=FAILED_LIMIT, window=WINDOW_SECONDS):
                     return _limited(request)
@@ -75,21 +82,26 @@ def track(request):
                 context["fragment_seconds"] = RESULT_CACHE_SECONDS
                 form = TrackingForm(initial={"code": dossier.code})
                 context["form"] = form
-                context.update(_cached_blocks(dossier, context["timeline_mark"]))
+                # our own rendered template fragments; a missing one is rendered and stored by
+                # the template's {% cache %} tag as usual
+                context.update(
+                    {
+                        name: mark_safe(found[block])  # noqa: S308  # nosec B308 B703
+                        for name, block in blocks.items()
+                        if block in found
+                    }
+                )
     return _finish(render(request, "dossiers/tracking/track.html", context))
 
 
-def _cached_blocks(dossier, timeline_mark: int) -> dict:
-    """Both cached blocks of a found dossier (the template's {% cache %} fragments: the form
-    with its code, the result) read in one round trip; a missing one is rendered and stored
-    by its {% cache %} tag as usual."""
+def _block_keys(dossier) -> dict[str, str]:
+    """Cache keys of both cached blocks of a found dossier (the template's {% cache %}
+    fragments: the form with its code, the result)."""
     language = get_language()
-    keys = {
+    timeline_mark = dossier.last_public_event_id or 0
+    return {
         "form_html": make_template_fragment_key("tracking-form", [language, dossier.code]),
         "result_html": make_template_fragment_key(
             "tracking-result", [dossier.pk, dossier.revision, timeline_mark, language]
         ),
     }
-    found = cache.get_many(list(keys.values()))
-    # our own rendered template fragments
-    return {name: mark_safe(found[key]) for name, key in keys.items() if key in found}  # noqa: S308  # nosec B308 B703
