@@ -184,7 +184,9 @@ def test_a_cached_result_follows_every_change_of_the_dossier(client, dossier):
     assert page.count("list-group-item") > first.count("list-group-item")
 
 
-def test_a_repeated_lookup_reads_the_limit_and_both_blocks_in_one_round_trip(client, dossier, monkeypatch):
+def test_a_repeated_lookup_reads_the_limit_and_both_blocks_in_one_round_trip(
+    client, dossier, monkeypatch
+):
     from django.core.cache import caches
 
     def blocks(page: str) -> tuple[str, str]:
