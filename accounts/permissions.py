@@ -27,7 +27,11 @@ def roles_of(user, agency: Agency | None = None) -> set[str]:
     by_agency = user.__dict__.get("_roles_by_agency")
     if by_agency is None:
         by_agency = {}
-        for agency_id, role in _active_memberships(user).values_list("agency_id", "role"):
+        # the user row is at hand: its is_active needs no join (every request reads this)
+        memberships = StaffMembership.objects.filter(user_id=user.pk, is_active=True)
+        if not user.is_active:
+            memberships = memberships.none()
+        for agency_id, role in memberships.values_list("agency_id", "role"):
             by_agency.setdefault(agency_id, set()).add(role)
         user.__dict__["_roles_by_agency"] = by_agency
     if agency is not None:

@@ -91,14 +91,55 @@ def replace_many(keys) -> None:
 
 
 def replace_now_and_on_commit(key: str) -> None:
-    replace(key)
-    transaction.on_commit(lambda: replace(key))
+    replace_many_now_and_on_commit([key])
 
 
 def replace_many_now_and_on_commit(keys) -> None:
+    """Replace at once and, inside a transaction, again after the commit (in autocommit the
+    change is already visible: once is enough)."""
     keys = list(keys)
     replace_many(keys)
-    transaction.on_commit(lambda: replace_many(keys))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: replace_many(keys))
+
+
+class _AfterCommit:
+    """The tokens one transaction replaces after its commit (one callback, one write)."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+
+    def __call__(self) -> None:
+        replace_many(sorted(self.keys))
+
+
+def replace_many_after_commit(keys, *, using=None) -> None:
+    """Replace the tokens of `keys` once the change is visible to other processes: at once in
+    autocommit, after the commit inside a transaction — one write per transaction however many
+    rows it changed.
+
+    Only for tokens whose readers keep nothing inside a transaction (`derived_key`, ProcessCopy)
+    and read the token before the rows: a copy another process builds from the old rows before
+    the commit is keyed by the old token, which the commit retires.
+    """
+    keys = set(keys)
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        replace_many(sorted(keys))
+        return
+    # the callback this transaction already registered (gone if its savepoint rolled back)
+    pending = next(
+        (
+            hook
+            for _ids, hook, _robust in connection.run_on_commit
+            if isinstance(hook, _AfterCommit)
+        ),
+        None,
+    )
+    if pending is None:
+        pending = _AfterCommit()
+        transaction.on_commit(pending, using=using)
+    pending.keys |= keys
 
 
 def replace_all() -> None:

@@ -22,15 +22,20 @@ RECORD_SECONDS = 300
 generations.WATCHED.add(EPOCH_KEY)  # replaced by generations.replace_all() after a restore
 
 
-def record_key(dossier_pk: int) -> str | None:
+def record_key(dossier) -> str | None:
     """The fragment key of the dossier's record under the current tokens; None when it must
-    not be cached (in a transaction)."""
+    not be cached (in a transaction).
+
+    The page reads the dossier before the tokens, so its revision is part of the key too: a
+    dossier read just before a change was committed, rendered after its token was replaced,
+    is kept under its old revision and never served for the new one."""
     return generations.derived_key(
         [
             EPOCH_KEY,
-            DOSSIER_KEY.format(dossier_pk),
+            DOSSIER_KEY.format(dossier.pk),
             agency_selectors.GENERATION_KEY,
             procedure_selectors.GENERATION_KEY,
         ],
-        dossier_pk,
+        dossier.pk,
+        dossier.revision,
     )

@@ -290,7 +290,26 @@ def add_attachment(
     supplement_request=None,
     title: str = "",
 ) -> DossierAttachment:
-    """Attach a file (already validated by the form).
+    """Attach one file (already validated by the form): add_attachments for one file."""
+    return add_attachments(
+        dossier=dossier,
+        user=user,
+        files=[(required_document, file, title)],
+        role=role,
+        supplement_request=supplement_request,
+    )[0]
+
+
+def add_attachments(
+    *,
+    dossier: Dossier,
+    user,
+    files,
+    role: str = DossierAttachment.Role.INPUT,
+    supplement_request=None,
+) -> list[DossierAttachment]:
+    """Attach the files of one form, given as (required document or None, file, title):
+    all of them or, when one is refused, none (one transaction, one lock, one new revision).
 
     The applicant may attach to their draft, or answer an open supplement request (role becomes
     "supplement"); desk officers, officers and leaders of the dossier's agencies may attach to an
@@ -298,7 +317,7 @@ def add_attachment(
     """
     with transaction.atomic():
         # no relation joined: a citizen's upload reads none (a staff actor's role check reads
-        # the units it needs), and a submission uploads several files, one lock each
+        # the units it needs)
         d = _lock(dossier, related=())
         is_applicant = d.applicant_user_id is not None and d.applicant_user_id == user.pk
         if role == DossierAttachment.Role.RESULT:
@@ -324,23 +343,44 @@ def add_attachment(
             role = DossierAttachment.Role.SUPPLEMENT
         elif not staff:
             raise WorkflowError(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
-        if required_document is not None and required_document.case_id != d.case_id:
-            raise ValidationError(
-                {"required_document": _("Giấy tờ không thuộc thành phần hồ sơ của thủ tục.")}
-            )
-        attachment = DossierAttachment(
-            dossier=d,
-            role=role,
-            required_document=required_document,
-            supplement_request=supplement_request,
-            title=(title or (required_document.name if required_document else ""))[:500],
-            original_name=(getattr(file, "name", "") or "")[-255:],
-            content_type=(getattr(file, "content_type", "") or "")[:100],
-            size=getattr(file, "size", 0) or 0,
-            is_digitised=bool(staff and not d.is_draft),
-            uploaded_by=user,
+        attachments = []
+        try:
+            for required_document, file, title in files:
+                attachments.append(
+                    _attach(
+                        d, user, required_document, file, title, role, supplement_request, staff
+                    )
+                )
+        except BaseException:
+            for attachment in attachments:  # rolled back: their files go too
+                attachment.file.delete(save=False)
+            raise
+        _save(d, [])
+    _sync(dossier, d)
+    return attachments
+
+
+def _attach(d, user, required_document, file, title, role, supplement_request, staff):
+    """One attachment of add_attachments, on the locked dossier `d`: the file stored, the row
+    saved, the event of a submitted dossier written."""
+    if required_document is not None and required_document.case_id != d.case_id:
+        raise ValidationError(
+            {"required_document": _("Giấy tờ không thuộc thành phần hồ sơ của thủ tục.")}
         )
-        attachment.file.save(attachment.original_name or "tep", file, save=False)
+    attachment = DossierAttachment(
+        dossier=d,
+        role=role,
+        required_document=required_document,
+        supplement_request=supplement_request,
+        title=(title or (required_document.name if required_document else ""))[:500],
+        original_name=(getattr(file, "name", "") or "")[-255:],
+        content_type=(getattr(file, "content_type", "") or "")[:100],
+        size=getattr(file, "size", 0) or 0,
+        is_digitised=bool(staff and not d.is_draft),
+        uploaded_by=user,
+    )
+    attachment.file.save(attachment.original_name or "tep", file, save=False)
+    try:
         attachment.save()
         if not d.is_draft:
             _event(
@@ -351,8 +391,9 @@ def add_attachment(
                 note=attachment.title,
                 data={"attachment": attachment.pk, "role": role, "action": "add"},
             )
-        _save(d, [])
-    _sync(dossier, d)
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
     return attachment
 
 

@@ -1,6 +1,8 @@
 """What a change of a dossier, or of a row its pages show, retires in the caches: the queues of
-the units it names (queue_cache) and its record on the staff page (page_cache). One write to
-the cache now and one after the commit (core.generations)."""
+the units it names (queue_cache) and its record on the staff page (page_cache). Both read their
+tokens before the rows and keep nothing inside a transaction, so the tokens are replaced once
+the change is committed: one write per transaction (core.generations.replace_many_after_commit),
+however many rows a step of the workflow saves."""
 
 from django.db.models.signals import post_delete, post_save
 
@@ -14,11 +16,11 @@ PARTS = (DossierAttachment, DossierEvent, SupplementRequest, Refusal, Apology)
 
 def dossier_changed(sender, instance, **kwargs) -> None:
     keys = [*queue_cache.unit_keys_of(instance), page_cache.DOSSIER_KEY.format(instance.pk)]
-    generations.replace_many_now_and_on_commit(keys)
+    generations.replace_many_after_commit(keys)
 
 
 def part_changed(sender, instance, **kwargs) -> None:
-    generations.replace_many_now_and_on_commit([page_cache.DOSSIER_KEY.format(instance.dossier_id)])
+    generations.replace_many_after_commit([page_cache.DOSSIER_KEY.format(instance.dossier_id)])
 
 
 def bulk_written() -> None:

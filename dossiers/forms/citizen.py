@@ -32,17 +32,40 @@ def _file_field(label, *, help_text=""):
     )
 
 
+class LoadedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose choices the view has already read (`rows`, the queryset's rows):
+    the submitted id is looked up among them — the same choice, one query fewer than
+    `queryset.get`."""
+
+    rows = None
+
+    def to_python(self, value):
+        if self.rows is None or value in self.empty_values:
+            return super().to_python(value)
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        for row in self.rows:
+            if str(getattr(row, key)) == str(value).strip():
+                return row
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
+
+
 class StartForm(forms.Form):
     """Step 1: the case (trường hợp) and the competent agency."""
 
-    case = forms.ModelChoiceField(
+    case = LoadedModelChoiceField(
         label=_("Trường hợp"),
         queryset=None,
         empty_label=None,
         widget=forms.RadioSelect,
         error_messages={"required": _("Vui lòng chọn trường hợp.")},
     )
-    competent_agency = forms.ModelChoiceField(
+    competent_agency = LoadedModelChoiceField(
         label=_("Cơ quan giải quyết"),
         queryset=None,
         empty_label=_("— Chọn cơ quan —"),
@@ -55,11 +78,13 @@ class StartForm(forms.Form):
     def __init__(self, *args, cases, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
+        self.fields["case"].rows = list(cases)
         self.fields["case"].error_messages["invalid_choice"] = _(
             "Trường hợp đã chọn không thuộc thủ tục này."
         )
         self.fields["case"].label_from_instance = lambda c: c.name or _("Trường hợp chung")
         self.fields["competent_agency"].queryset = agencies
+        self.fields["competent_agency"].rows = list(agencies)
         if len(cases) == 1:
             self.fields["case"].initial = cases[0].pk
             self.fields["case"].widget = forms.HiddenInput()

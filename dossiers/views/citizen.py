@@ -55,9 +55,14 @@ def _competent_agencies(version):
     """The version's implementing agencies active today; else the agencies of its levels;
     None when there are neither."""
     today = timezone.localdate()
-    linked = Agency.objects.active_on(today).filter(procedure_links__version=version)
-    if linked.exists():
-        return linked.distinct().order_by("display_order", "name")
+    linked = (
+        Agency.objects.active_on(today)
+        .filter(procedure_links__version=version)
+        .distinct()
+        .order_by("display_order", "name")
+    )
+    if linked:  # read once: the form looks the choice up among these rows
+        return linked
     levels = [
         level
         for level, flag in (
@@ -72,7 +77,7 @@ def _competent_agencies(version):
         .filter(level__in=levels, kind__in=COMPETENT_KINDS)
         .order_by("level", "display_order", "name")
     )
-    return by_level if by_level.exists() else None
+    return by_level if by_level else None
 
 
 def _draft(request, public_id):
@@ -276,18 +281,17 @@ def draft_documents(request, public_id):
     form = DocumentsForm(request.POST or None, request.FILES or None, documents=documents)
     if request.method == "POST":
         form.is_valid()
+        files = [
+            (required_document, file, required_document.name if required_document else file.name)
+            for required_document, file in form.valid_files()
+        ]
         saved = 0
         failed = []
-        for required_document, file in form.valid_files():
+        if files:  # all of the form's files, or none
             try:
-                services.add_attachment(
-                    dossier=dossier,
-                    user=request.user,
-                    file=file,
-                    required_document=required_document,
-                    title=required_document.name if required_document else file.name,
+                saved = len(
+                    services.add_attachments(dossier=dossier, user=request.user, files=files)
                 )
-                saved += 1
             except (ValidationError, workflow.WorkflowError) as exc:
                 failed.append(_message(exc))
         for text in failed:
@@ -503,15 +507,15 @@ def answer_supplement(request, public_id):
         messages.error(request, str(exc))
         return redirect("dossiers:citizen_detail", public_id=dossier.public_id)
     failed = False
-    for title, file in form.valid_files():
+    files = [(None, file, title) for title, file in form.valid_files()]
+    if files:  # all of the form's files, or none
         try:
-            services.add_attachment(
+            services.add_attachments(
                 dossier=dossier,
                 user=request.user,
-                file=file,
+                files=files,
                 role=DossierAttachment.Role.SUPPLEMENT,
                 supplement_request=supplement,
-                title=title,
             )
         except (ValidationError, workflow.WorkflowError) as exc:
             failed = True

@@ -429,7 +429,7 @@ def _render_detail(request, dossier: Dossier, *, bound=None, status=200):
             "dossier": dossier,
             # the record (details, papers, timeline) is rendered once per state of the dossier;
             # its querysets are only read when it is rendered
-            "record_key": page_cache.record_key(dossier.pk),
+            "record_key": page_cache.record_key(dossier),
             "record_seconds": page_cache.RECORD_SECONDS,
             "attachments": attachments,
             "events": selectors.timeline(dossier=dossier),

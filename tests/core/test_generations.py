@@ -91,3 +91,56 @@ def test_a_derived_key_follows_its_tokens_and_is_none_in_a_transaction():
     assert key != generations.derived_key(["test:a", "test:b"], 7, "x")
     with transaction.atomic():
         assert generations.derived_key(["test:a"], 7) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tokens_replaced_after_commit_take_one_write_per_transaction(monkeypatch):
+    from django.db import transaction
+
+    writes = []
+    real = generations.replace_many
+    monkeypatch.setattr(
+        generations, "replace_many", lambda keys: (writes.append(sorted(keys)), real(keys))
+    )
+    first = generations.current_many(["test:x", "test:y"])
+    generations.replace_many_after_commit(["test:x"])  # autocommit: at once
+    assert writes == [["test:x"]]
+    assert generations.current("test:x") != first[0]
+    writes.clear()
+    before = generations.current_many(["test:x", "test:y"])
+    with transaction.atomic():
+        generations.replace_many_after_commit(["test:x"])
+        with transaction.atomic():
+            generations.replace_many_after_commit(["test:y", "test:x"])
+        generations.replace_many_after_commit(["test:x"])
+        # other processes still see the old rows: the tokens stay until the commit
+        assert generations.current_many(["test:x", "test:y"]) == before
+        assert writes == []
+    assert writes == [["test:x", "test:y"]]
+    after = generations.current_many(["test:x", "test:y"])
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_savepoint_does_not_lose_the_later_changes():
+    from django.db import transaction
+
+    before = generations.current("test:z")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                generations.replace_many_after_commit(["test:z"])
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        generations.replace_many_after_commit(["test:z"])  # a change that does commit
+    assert generations.current("test:z") != before
+    untouched = generations.current("test:w")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                generations.replace_many_after_commit(["test:w"])
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+    assert generations.current("test:w") == untouched  # nothing it named was committed

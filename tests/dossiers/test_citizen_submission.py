@@ -303,3 +303,72 @@ def test_an_upload_keeps_the_relations_the_page_read(world, django_assert_num_qu
         assert dossier.case.pk == world.case.pk
         assert dossier.competent_agency.name == world.agency.name
         assert dossier.procedure_version.procedure.code == world.version.procedure.code
+
+
+def test_the_files_of_one_form_are_saved_together_or_not_at_all(world, settings):
+    """One lock and one new revision for all of a form's files; when one is refused nothing is
+    kept: no row, no stored file."""
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from dossiers import services
+    from tests.dossiers.factories import RequiredDocumentFactory
+
+    draft = services.create_draft(
+        user=world.citizen, case=world.case, competent_agency=world.agency
+    )
+    before = Dossier.objects.get(pk=draft.pk).revision
+    saved = services.add_attachments(
+        dossier=draft,
+        user=world.citizen,
+        files=[(world.mandatory, pdf("a.pdf"), ""), (world.optional, pdf("b.pdf"), "")],
+    )
+    assert [a.title for a in saved] == [world.mandatory.name, world.optional.name]
+    assert Dossier.objects.get(pk=draft.pk).revision == before + 1
+    stored = {p.name for p in Path(settings.MEDIA_ROOT).rglob("*.pdf")}
+    assert len(stored) == 2
+    foreign = RequiredDocumentFactory(name="Giấy tờ của thủ tục khác")  # another case
+    with pytest.raises(ValidationError):
+        services.add_attachments(
+            dossier=draft,
+            user=world.citizen,
+            files=[(world.mandatory, pdf("c.pdf"), ""), (foreign, pdf("d.pdf"), "")],
+        )
+    assert DossierAttachment.objects.filter(dossier=draft).count() == 2
+    assert {p.name for p in Path(settings.MEDIA_ROOT).rglob("*.pdf")} == stored
+    assert Dossier.objects.get(pk=draft.pk).revision == before + 1
+
+
+def test_the_start_form_finds_the_choice_among_the_rows_already_read(
+    world, django_assert_num_queries
+):
+    from django.core.exceptions import ValidationError
+
+    from agencies.models import Agency
+    from dossiers.forms.citizen import StartForm
+    from procedures.models import ProcedureCase
+    from tests.factories import AgencyFactory
+
+    cases = ProcedureCase.objects.filter(version=world.version)
+    agencies = Agency.objects.filter(pk=world.agency.pk)
+    list(cases), list(agencies)  # read by the view
+    with django_assert_num_queries(0):
+        form = StartForm(
+            {"case": str(world.case.pk), "competent_agency": str(world.agency.pk)},
+            cases=cases,
+            agencies=agencies,
+        )
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["case"] == world.case
+    assert form.cleaned_data["competent_agency"] == world.agency
+    other = AgencyFactory(name="UBND phường Khác")
+    refused = StartForm(
+        {"case": str(world.case.pk), "competent_agency": str(other.pk)},
+        cases=cases,
+        agencies=agencies,
+    )
+    assert not refused.is_valid()
+    assert refused.errors["competent_agency"] == ["Cơ quan đã chọn không thực hiện thủ tục này."]
+    with pytest.raises(ValidationError):
+        refused.fields["case"].clean("abc")

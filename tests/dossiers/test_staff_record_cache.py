@@ -64,3 +64,16 @@ def test_a_renamed_unit_shows_at_once(client, world, dossier):
     world.agency.name = "Sở Tư pháp thành phố"
     world.agency.save()
     assert "Sở Tư pháp thành phố" in _record(_page(client, dossier))
+
+
+def test_a_copy_read_before_a_change_is_kept_under_its_own_revision(world, dossier):
+    """The page reads the dossier before the tokens: a copy read just before a change commits
+    and rendered after the token was replaced must not be served for the new state."""
+    from dossiers import page_cache
+
+    stale = Dossier.objects.get(pk=dossier.pk)
+    services.assign(dossier=dossier, by=world.leader, officer=world.officer)
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    assert fresh.revision != stale.revision
+    assert page_cache.record_key(stale) != page_cache.record_key(fresh)
+    assert page_cache.record_key(fresh) == page_cache.record_key(fresh)
