@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core import generations
@@ -20,6 +21,14 @@ def generation() -> str:
 
 # the whole registry (≈ 1,000 rows), kept by each process per agencies generation
 _REGISTRY = generations.ProcessCopy(GENERATION_KEY)
+
+
+def registry_copy() -> dict[int, Agency] | None:
+    """This process's copy of the whole registry by id (shared: read it, never change it), or
+    None inside a transaction, where the copy would be read afresh: query what you need."""
+    if transaction.get_connection().in_atomic_block:
+        return None
+    return _REGISTRY.get(lambda: Agency.objects.in_bulk())
 
 
 def by_ids(ids) -> dict[int, Agency]:

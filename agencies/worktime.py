@@ -181,7 +181,11 @@ class WorkCalendar:
     def _agency_chain(self) -> list[int]:
         if self._chain is None:
             from .models import Agency
+            from .selectors import registry_copy
 
+            # the parents from the process's copy of the registry (a query per level inside a
+            # transaction, or for a parent the copy does not hold yet)
+            registry = registry_copy() or {}
             chain: list[int] = []
             current = self.agency
             while current is not None and current.pk not in chain and len(chain) < 20:
@@ -189,7 +193,9 @@ class WorkCalendar:
                 parent_id = current.parent_id
                 if parent_id is None:
                     break
-                current = Agency.objects.only("pk", "parent_id").get(pk=parent_id)
+                current = registry.get(parent_id) or (
+                    Agency.objects.only("pk", "parent_id").get(pk=parent_id)
+                )
             self._chain = chain
         return self._chain
 

@@ -1,7 +1,6 @@
 """Reads of dossiers, always scoped to the asking user; shaped for the pages, no N+1."""
 
 import datetime
-import functools
 import hashlib
 import hmac
 import uuid
@@ -27,6 +26,7 @@ from accounts.models import Role
 from accounts.permissions import agency_ids_with
 from agencies import selectors as agency_selectors
 from agencies.models import Agency
+from core.prepared import Prepared
 from procedures.selectors import HEAVY_COLUMNS
 
 from . import queue_cache
@@ -124,6 +124,20 @@ def drafts_of(*, user, version) -> list[Dossier]:
     )
 
 
+# compiled once per process: every step of an online submission reads the dossier this way
+_CITIZEN_DOSSIER = Prepared(
+    lambda user_id, public_id, now: (
+        _with_overdue(Dossier.objects.filter(applicant_user_id=user_id, public_id=public_id), now)
+        .select_related(*_CITIZEN_JOINED)
+        .defer(*(f"procedure_version__{name}" for name in HEAVY_COLUMNS))
+        .order_by()[:1]
+    ),
+    user_id=Dossier._meta.get_field("applicant_user"),
+    public_id=Dossier._meta.get_field("public_id"),
+    now=Dossier._meta.get_field("due_at"),
+)
+
+
 def get_for_citizen(*, user, public_id) -> Dossier:
     """The user's own dossier `public_id` (404 otherwise), with what the citizen pages show of
     its relations: the procedure and case joined, the two units from the process's copy of
@@ -134,14 +148,7 @@ def get_for_citizen(*, user, public_id) -> Dossier:
         raise Http404 from exc
     if not getattr(user, "is_authenticated", False):
         raise Http404
-    found = list(
-        _with_overdue(
-            Dossier.objects.filter(applicant_user=user, public_id=public_id), timezone.now()
-        )
-        .select_related(*_CITIZEN_JOINED)
-        .defer(*(f"procedure_version__{name}" for name in HEAVY_COLUMNS))
-        .order_by()[:1]
-    )
+    found = _CITIZEN_DOSSIER.run(user_id=user.pk, public_id=public_id, now=timezone.now())
     if not found:
         raise Http404
     return _with_units(found[0], ("competent_agency", "receiving_unit"))
@@ -522,29 +529,26 @@ def timeline(*, dossier: Dossier, public: bool = False) -> QuerySet[DossierEvent
     )
 
 
-_CODE = object()  # where the code goes in _tracking_sql()'s parameters
-
-
-@functools.cache
-def _tracking_sql() -> tuple[str, tuple]:
-    """The tracking lookup as SQL, compiled once per process (the public page's hottest query;
-    compiling it took longer than running it). No joins: the page's cached block reads the
-    procedure and the units only when it is rendered anew. The last public event id and
-    `revision` are what that cached block depends on (events are appended, never edited)."""
+def _tracking_query(code):
+    """The tracking lookup (the public page's hottest query; compiling it took longer than
+    running it, so it is compiled once per process: _TRACKING). No joins: the page's cached
+    block reads the procedure and the units only when it is rendered anew. The last public
+    event id and `revision` are what that cached block depends on (events are appended, never
+    edited)."""
     last_public_event = (
         DossierEvent.objects.filter(dossier=OuterRef("pk"), public=True)
         .order_by("-pk")
         .values("pk")[:1]
     )
-    marker = "\x00code\x00"
-    queryset = (
-        Dossier.objects.filter(code=marker)
+    return (
+        Dossier.objects.filter(code=code)
         .exclude(step=Step.DRAFT)
         .annotate(last_public_event_id=Subquery(last_public_event))
         .order_by()[:1]
     )
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(_CODE if p == marker else p for p in params)
+
+
+_TRACKING = Prepared(_tracking_query, code=Dossier._meta.get_field("code"))
 
 
 def find_for_tracking(*, code: str, secret: str) -> Dossier | None:
@@ -555,9 +559,7 @@ def find_for_tracking(*, code: str, secret: str) -> Dossier | None:
     secret = (secret or "").strip().upper()
     dossier = None
     if code and secret:
-        sql, params = _tracking_sql()
-        found = Dossier.objects.raw(sql, [code if p is _CODE else p for p in params])
-        dossier = next(iter(found), None)
+        dossier = next(iter(_TRACKING.run(code=code)), None)
     expected_secret = dossier.tracking_secret.upper() if dossier else "-" * 8
     phone = "".join(c for c in (dossier.applicant_phone if dossier else "") if c.isdigit())
     expected_phone = phone[-4:] if len(phone) >= 4 else "\x00" * 4

@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from accounts.models import Role
 from accounts.permissions import has_role
 from agencies import worktime
 from core import outbox
+from core.prepared import Prepared
 
 from . import deadlines, workflow
 from .codes import allocate_code
@@ -55,10 +57,26 @@ def _now() -> datetime.datetime:
 _LOCK_RELATED = ("receiving_unit", "competent_agency", "current_unit", "case")
 
 
+_LOCKS: dict[tuple, Prepared] = {}  # per set of joined relations, compiled once per process
+
+
 def _lock(dossier: Dossier, related=_LOCK_RELATED) -> Dossier:
     """The dossier's row, locked until the transaction ends, with `related` joined."""
-    qs = Dossier.objects.select_for_update(of=("self",))
-    return (qs.select_related(*related) if related else qs).get(pk=dossier.pk)
+    if transaction.get_connection().get_autocommit():
+        raise TransactionManagementError("A dossier is locked inside a transaction only.")
+    related = tuple(related)
+    query = _LOCKS.get(related)
+    if query is None:
+
+        def build(pk):
+            qs = Dossier.objects.select_for_update(of=("self",)).filter(pk=pk).order_by()
+            return qs.select_related(*related) if related else qs  # () would join them all
+
+        query = _LOCKS[related] = Prepared(build, pk=Dossier._meta.get_field("id"))
+    found = query.run(pk=dossier.pk)
+    if not found:
+        raise Dossier.DoesNotExist(f"Dossier {dossier.pk} does not exist.")
+    return found[0]
 
 
 def _sync(target: Dossier, source: Dossier) -> Dossier:

@@ -92,6 +92,27 @@ def test_agency_exception_applies_to_the_agency_and_its_units_only():
     assert worktime.is_working_day(day)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_parents_come_from_the_registry_copy_outside_a_transaction(
+    django_assert_max_num_queries,
+):
+    city = AgencyFactory()
+    department = AgencyFactory(parent=city)
+    division = AgencyFactory(parent=department)
+    day = datetime.date(2026, 3, 3)
+    CalendarExceptionFactory(date=day, kind=CalendarException.Kind.DAY_OFF, agency=city)
+    assert not worktime.WorkCalendar(division).is_working_day(day)  # copies built
+    with django_assert_max_num_queries(0):
+        assert worktime.WorkCalendar(division)._agency_chain() == [
+            division.pk,
+            department.pk,
+            city.pk,
+        ]
+    department.parent = None  # moved: the registry copy follows its generation
+    department.save()
+    assert worktime.WorkCalendar(division).is_working_day(day)
+
+
 def test_agency_exception_wins_over_nationwide_exception():
     agency = AgencyFactory()
     day = datetime.date(2026, 3, 3)
