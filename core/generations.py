@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -32,10 +34,36 @@ logger = logging.getLogger(__name__)
 # every key passed to watch(): what replace_all() replaces
 WATCHED: set[str] = set()
 
+# The tokens one request has read, so that a page reading the same token in several places (the
+# agencies' token: the registry copy, the agency tree, a cache key) asks the cache once. A token
+# replaced by another process during the request is seen by the next request, as if it had been
+# replaced a moment later; one this request replaces is updated here. Outside a request (tasks,
+# commands) every read goes to the cache.
+_request = threading.local()
+
+
+def _begin_request(**kwargs) -> None:
+    _request.tokens = {}
+
+
+def _end_request(**kwargs) -> None:
+    _request.tokens = None
+
+
+request_started.connect(_begin_request, dispatch_uid="core.generations.begin")
+request_finished.connect(_end_request, dispatch_uid="core.generations.end")
+
+
+def _read_this_request() -> dict | None:
+    return getattr(_request, "tokens", None)
+
 
 def current(key: str) -> str:
     """The token of `key` (a random one is stored the first time; a fresh one, never stored,
     when the cache fails)."""
+    read = _read_this_request()
+    if read is not None and key in read:
+        return read[key]
     try:
         value = cache.get(key)
         if value is None:
@@ -45,6 +73,8 @@ def current(key: str) -> str:
     except Exception:  # any backend error: nothing cached can be trusted, so reuse nothing
         logger.warning("generation %s unavailable", key, exc_info=True)
         return uuid.uuid4().hex
+    if read is not None:
+        read[key] = value
     return value
 
 
@@ -53,15 +83,21 @@ def current_many(keys: list[str]) -> list[str]:
     the units of a province-wide scope on its first view). A missing token is set, not added:
     should another process set one at the same moment, the loser's copies are only never read
     again — a token is never kept across a change."""
+    read = _read_this_request()
+    known = {key: read[key] for key in keys if key in read} if read is not None else {}
+    wanted = [key for key in keys if key not in known]
     try:
-        found = cache.get_many(keys)
-        fresh = {key: uuid.uuid4().hex for key in keys if found.get(key) is None}
+        found = cache.get_many(wanted) if wanted else {}
+        fresh = {key: uuid.uuid4().hex for key in wanted if found.get(key) is None}
         if fresh:
             cache.set_many(fresh, None)
             found.update(fresh)
     except Exception:
         logger.warning("generations %s unavailable", keys, exc_info=True)
-        found = {}
+        return [known.get(key) or uuid.uuid4().hex for key in keys]
+    if read is not None:
+        read.update(found)
+    found.update(known)
     return [found.get(key) or uuid.uuid4().hex for key in keys]
 
 
@@ -77,17 +113,19 @@ def derived_key(keys: list[str], *parts) -> str | None:
 
 def replace(key: str) -> None:
     """Retire everything built under the current token of `key`."""
-    try:
-        cache.set(key, uuid.uuid4().hex, None)
-    except Exception:
-        logger.warning("generation %s not replaced", key, exc_info=True)
+    replace_many([key])
 
 
 def replace_many(keys) -> None:
+    tokens = {key: uuid.uuid4().hex for key in keys}
+    read = _read_this_request()
+    if read is not None:
+        for key in tokens:
+            read.pop(key, None)  # read again: the write below may fail
     try:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+        cache.set_many(tokens, None)
     except Exception:
-        logger.warning("generations %s not replaced", keys, exc_info=True)
+        logger.warning("generations %s not replaced", list(tokens), exc_info=True)
 
 
 def replace_now_and_on_commit(key: str) -> None:

@@ -470,17 +470,10 @@ _PAGE_COLUMNS = (
 )
 
 
-def get_for_staff(*, user, code: str, page: bool = False) -> Dossier:
-    """The dossier `code` when the user sees it as staff (what queue_for with include_closed
-    would list): found by its unique code, then checked against the user's units. Its
-    procedure, case, assigned officer and three units come with it (no query on access), and
-    is_overdue as queue_for annotates it.
-
-    page=True shapes it for the staff dossier page: the procedure, case and officer with only
-    the columns the page shows, and has_supplement / has_refusal / has_apology (whether a
-    supplement request, a refusal, an apology exists) annotated."""
+def _staff_query(code, now, *, page: bool):
+    """get_for_staff's lookup (compiled once per process, for the page and for the rest)."""
     qs = _with_overdue(
-        Dossier.objects.filter(code=code).exclude(step=Step.DRAFT), timezone.now()
+        Dossier.objects.filter(code=code).exclude(step=Step.DRAFT), now
     ).select_related(*_STAFF_RELATED)
     if page:
         qs = qs.only(*_PAGE_COLUMNS).annotate(
@@ -490,7 +483,27 @@ def get_for_staff(*, user, code: str, page: bool = False) -> Dossier:
         )
     else:
         qs = qs.defer(*(f"procedure_version__{name}" for name in HEAVY_COLUMNS))
-    found = list(qs.order_by()[:1])
+    return qs.order_by()[:1]
+
+
+_STAFF_FIELDS = {"code": Dossier._meta.get_field("code"), "now": Dossier._meta.get_field("due_at")}
+_STAFF_DOSSIER = Prepared(lambda code, now: _staff_query(code, now, page=False), **_STAFF_FIELDS)
+_STAFF_PAGE_DOSSIER = Prepared(
+    lambda code, now: _staff_query(code, now, page=True), **_STAFF_FIELDS
+)
+
+
+def get_for_staff(*, user, code: str, page: bool = False) -> Dossier:
+    """The dossier `code` when the user sees it as staff (what queue_for with include_closed
+    would list): found by its unique code, then checked against the user's units. Its
+    procedure, case, assigned officer and three units come with it (no query on access), and
+    is_overdue as queue_for annotates it.
+
+    page=True shapes it for the staff dossier page: the procedure, case and officer with only
+    the columns the page shows, and has_supplement / has_refusal / has_apology (whether a
+    supplement request, a refusal, an apology exists) annotated."""
+    query = _STAFF_PAGE_DOSSIER if page else _STAFF_DOSSIER
+    found = query.run(code=code, now=timezone.now())
     if not found:
         raise Http404
     dossier = found[0]

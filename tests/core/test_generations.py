@@ -144,3 +144,56 @@ def test_a_rolled_back_savepoint_does_not_lose_the_later_changes():
         except RuntimeError:
             pass
     assert generations.current("test:w") == untouched  # nothing it named was committed
+
+
+def test_a_request_reads_each_token_once_and_sees_its_own_replacements(monkeypatch):
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    reads, inside = [], []
+    real_get, real_get_many = backend.get, backend.get_many
+
+    def get(key, *args, **kwargs):
+        if not inside:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside.append(1)  # locmem's get_many calls get() per key
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(backend, "get", get)
+    monkeypatch.setattr(backend, "get_many", get_many)
+    first = generations.current("test:r")
+    generations._begin_request()  # request_started
+    try:
+        reads.clear()
+        assert generations.current("test:r") == first
+        assert generations.current_many(["test:r", "test:s"])[0] == first
+        assert generations.current("test:r") == first
+        assert reads == ["test:r", ["test:s"]]  # each token asked for once
+        generations.replace("test:r")
+        replaced = generations.current("test:r")
+        assert replaced != first  # this request's own change is seen at once
+        generations.replace_many_after_commit(["test:r"])
+        assert generations.current_many(["test:r"])[0] not in (first, replaced)
+    finally:
+        generations._end_request()  # request_finished
+    reads.clear()
+    generations.current("test:r")
+    generations.current("test:r")
+    assert reads == ["test:r", "test:r"]  # outside a request every read goes to the cache
+
+
+@pytest.mark.django_db
+def test_the_request_signals_start_and_end_the_reads_kept(client):
+    from django.core.signals import request_finished, request_started
+
+    assert generations._begin_request in [r[1]() for r in request_started.receivers]
+    assert generations._end_request in [r[1]() for r in request_finished.receivers]
+    client.get("/")
+    assert generations._read_this_request() is None
