@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import logging
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -33,6 +34,10 @@ from ..reports_stats import KIND as EXPORT_KIND
 PER_PAGE = 50
 ROWS_PER_PAGE = 25  # agency rows of the statistics tables per page
 CHOICES_CACHE_SECONDS = 300  # a renamed or new agency reaches the agency list within 5 minutes
+# the agency choices this process used last (at most CHOICES_HELD scopes): the list and its
+# rendered <option>s (≈ 80 KB for a province) are not fetched from the cache on every view
+CHOICES_HELD = 64
+_held_choices: dict[str, tuple[float, tuple]] = {}
 
 logger = logging.getLogger(__name__)
 
@@ -186,9 +191,10 @@ def _chart_data(result) -> dict:
 def _agency_choices(visible: set[int] | None) -> tuple[list[tuple[str, str]], str]:
     """agency_choices() and their rendered <option>s, through the cache: the same list for
     everyone who sees the same agencies (building and rendering it walks every agency, the
-    largest cost of a page whose figures are cached). Keyed by the agencies generation, so a
-    saved agency shows at once; at most CHOICES_CACHE_SECONDS otherwise. Off with the report
-    cache (STATS_CACHE_SECONDS = 0); a cache outage just builds it."""
+    largest cost of a page whose figures are cached), and held by the process for the next
+    views. Keyed by the agencies generation, so a saved agency shows at once; at most
+    CHOICES_CACHE_SECONDS otherwise. Off with the report cache (STATS_CACHE_SECONDS = 0); a
+    cache outage just builds it."""
     if not _cache_on():
         choices = agency_choices(visible)
         return choices, render_options(choices)
@@ -201,6 +207,10 @@ def _agency_choices(visible: set[int] | None) -> tuple[list[tuple[str, str]], st
         f"dossiers:stats:choices:v2:{statistics.agencies_generation()}:{get_language()}:"
         f"{timezone.localdate().isoformat()}:{scope}"
     )
+    now = time.monotonic()
+    held = _held_choices.get(key)
+    if held is not None and now - held[0] < CHOICES_CACHE_SECONDS:
+        return held[1]
     cached = statistics.cache_read(key, "the agency choices")
     if cached is None:
         choices = agency_choices(visible)
@@ -209,6 +219,9 @@ def _agency_choices(visible: set[int] | None) -> tuple[list[tuple[str, str]], st
             cache.set(key, cached, CHOICES_CACHE_SECONDS)
         except Exception:
             logger.warning("statistics cache: cannot store the agency choices", exc_info=True)
+    if len(_held_choices) >= CHOICES_HELD:
+        _held_choices.clear()
+    _held_choices[key] = (now, cached)
     return cached
 
 

@@ -230,3 +230,26 @@ def test_the_process_keeps_the_tree_until_an_agency_changes(settings, django_ass
     fresh = statistics.agency_tree()
     assert fresh is not kept
     assert statistics.subtree_ids(parent.pk, fresh) == {parent.pk, child.pk, grandchild.pk}
+
+
+def test_the_agency_list_is_held_by_the_process_until_an_agency_changes(
+    client, province, settings, monkeypatch
+):
+    from django.core.cache import caches
+
+    settings.STATS_CACHE_SECONDS = 3600
+    root, units, leader = province
+    client.force_login(leader)
+    query = {"agency": root.pk, "children": "1", "kind": "year", "year": "2026"}
+    client.get(URL, query)
+    backend = caches["default"]
+    read = []
+    real_get = backend.get
+    monkeypatch.setattr(
+        backend, "get", lambda key, *a, **k: (read.append(str(key)), real_get(key, *a, **k))[1]
+    )
+    client.get(URL, query)
+    assert not any("dossiers:stats:choices" in key for key in read)
+    units[0].name = "Phòng Đổi Tên Mới"
+    units[0].save()
+    assert "Phòng Đổi Tên Mới" in client.get(URL, query).content.decode()
