@@ -147,27 +147,9 @@ def test_a_rolled_back_savepoint_does_not_lose_the_later_changes():
 
 
 def test_a_request_reads_each_token_once_and_sees_its_own_replacements(monkeypatch):
-    from django.core.cache import caches
+    from tests.cache_reads import record_cache_reads
 
-    backend = caches["default"]
-    reads, inside = [], []
-    real_get, real_get_many = backend.get, backend.get_many
-
-    def get(key, *args, **kwargs):
-        if not inside:
-            reads.append(key)
-        return real_get(key, *args, **kwargs)
-
-    def get_many(keys, *args, **kwargs):
-        reads.append(list(keys))
-        inside.append(1)  # locmem's get_many calls get() per key
-        try:
-            return real_get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(backend, "get", get)
-    monkeypatch.setattr(backend, "get_many", get_many)
+    reads = record_cache_reads(monkeypatch)
     first = generations.current("test:r")
     generations._begin_request()  # request_started
     try:

@@ -187,7 +187,7 @@ def test_a_cached_result_follows_every_change_of_the_dossier(client, dossier):
 def test_a_repeated_lookup_reads_the_limit_and_both_blocks_in_one_round_trip(
     client, dossier, monkeypatch
 ):
-    from django.core.cache import caches
+    from tests.cache_reads import record_cache_reads
 
     def blocks(page: str) -> tuple[str, str]:
         form = page.split('name="code"')[1].split("</form>")[0]
@@ -196,27 +196,7 @@ def test_a_repeated_lookup_reads_the_limit_and_both_blocks_in_one_round_trip(
 
     lookup = {"ma": dossier.code, "k": dossier.tracking_secret}
     first = client.get(URL, lookup).content.decode()
-    reads = []
-    backend = caches["default"]
-    real_get_many, real_get = backend.get_many, backend.get
-
-    inside = []
-
-    def get_many(keys, *args, **kwargs):
-        reads.append(list(keys))
-        inside.append(1)  # locmem's get_many calls get() per key
-        try:
-            return real_get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    def get(key, *args, **kwargs):
-        if not inside:
-            reads.append(key)
-        return real_get(key, *args, **kwargs)
-
-    monkeypatch.setattr(backend, "get_many", get_many)
-    monkeypatch.setattr(backend, "get", get)
+    reads = record_cache_reads(monkeypatch)
     again = client.get(URL, lookup).content.decode()
     # the rate limit, the form and the result, in one read (the footer reads its counters)
     many = [r for r in reads if isinstance(r, list) and not r[0].startswith("visits:")]
