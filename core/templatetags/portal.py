@@ -12,7 +12,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import render_to_string
-from django.template.loader_tags import BlockNode
+from django.template.loader_tags import BlockNode, IncludeNode
 from django.utils import translation
 
 from core import navigation, selectors
@@ -145,11 +145,13 @@ def _expressions(node):
     """The filter expressions a node resolves: its variable, loop sequence, condition operands,
     tag arguments."""
     found = []
-    for name in ("filter_expression", "sequence"):
+    for name in ("filter_expression", "sequence", "path"):
         if getattr(node, name, None) is not None:
             found.append(getattr(node, name))
-    found.extend(getattr(node, "args", None) or ())
-    found.extend((getattr(node, "kwargs", None) or {}).values())
+    for name in ("args", "vars"):
+        found.extend(getattr(node, name, None) or ())
+    for name in ("kwargs", "extra_context"):
+        found.extend((getattr(node, name, None) or {}).values())
     stack = [condition for condition, _nodes in getattr(node, "conditions_nodelists", ())]
     while stack:
         condition = stack.pop()
@@ -194,6 +196,11 @@ def memo(parser, token):
         raise template.TemplateSyntaxError(
             f"{{% memo {bits[1]} %}} holds a {{% block %}}: pages override blocks, so the text "
             "would differ from page to page."
+        )
+    if nodelist.get_nodes_by_type(IncludeNode):
+        raise template.TemplateSyntaxError(
+            f"{{% memo {bits[1]} %}} holds an {{% include %}}, whose template cannot be checked "
+            "for per-request values here."
         )
     used = _per_request_names(nodelist)
     if used:

@@ -62,6 +62,9 @@ def test_a_changed_setting_drops_what_was_kept():
         ("{% if a %}{% elif not request.user %}y{% endif %}", "request"),
         ("{% for m in messages %}{{ m }}{% endfor %}", "messages"),
         ("{% site_footer %}", "context"),
+        ("{% with name=user.full_name %}{{ name }}{% endwith %}", "user"),
+        ("{% firstof a request.path %}", "request"),
+        ("{% url 'home' as x %}{% url 'dossiers:track' %}?n={{ csrf_token }}", "csrf_token"),
     ],
 )
 def test_per_request_values_are_refused_when_the_template_is_compiled(source, name):
@@ -75,6 +78,12 @@ def test_a_block_inside_a_memo_is_refused():
         engine.from_string(
             "{% load portal %}{% memo 'x' %}{% block a %}{% endblock %}{% endmemo %}"
         )
+
+
+def test_an_include_inside_a_memo_is_refused():
+    engine = Engine(libraries={"portal": "core.templatetags.portal"})
+    with pytest.raises(TemplateSyntaxError, match="include"):
+        engine.from_string("{% load portal %}{% memo 'x' %}{% include 'a.html' %}{% endmemo %}")
 
 
 def test_a_memo_needs_a_name():
