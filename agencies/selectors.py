@@ -33,13 +33,14 @@ def registry_copy() -> dict[int, Agency] | None:
 
 def by_ids(ids) -> dict[int, Agency]:
     """The agencies `ids` from this process's copy of the registry, no query while it holds
-    (inside a transaction they are read afresh). The instances are shared by the requests of
-    the process: read them, never change them."""
+    (inside a transaction, only those are read afresh). The instances are shared by the
+    requests of the process: read them, never change them."""
     wanted = set(ids) - {None}
     if not wanted:
         return {}
-    registry = _REGISTRY.get(lambda: Agency.objects.in_bulk())
-    if not wanted <= registry.keys():  # one created since the copy (its token change lost)
+    registry = registry_copy()
+    # in a transaction, or one created since the copy (its token change lost)
+    if registry is None or not wanted <= registry.keys():
         registry = Agency.objects.in_bulk(wanted)
     return {pk: registry[pk] for pk in wanted if pk in registry}
 

@@ -38,7 +38,7 @@ def count(key: str, *, window: int) -> int:
 
 def exceeded(key: str, *, limit: int, window: int) -> bool:
     """True when `key` has already used up its `limit` events in the current window."""
-    return count(key, window=window) >= limit
+    return exceeded_with(key, limit=limit, window=window)[0]
 
 
 def exceeded_with(key: str, *, limit: int, window: int, keys=()) -> tuple[bool, dict]:
